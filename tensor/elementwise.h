@@ -26,5 +26,8 @@ void axpy_ref(int64_t n, float a, const float* x, float* y);
 double sum(int64_t n, const float* x);
 double sum_abs(int64_t n, const float* x);
 double sum_squares(int64_t n, const float* x);
+double sum_ref(int64_t n, const float* x);
+double sum_abs_ref(int64_t n, const float* x);
+double sum_squares_ref(int64_t n, const float* x);
 
 }  // namespace dream

@@ -1,0 +1,18 @@
+#pragma once
+// Internal to tensor/: the pieces gemm.cpp dispatches between. Not part of
+// the public contract (tensor/gemm.h).
+#include "tensor/gemm.h"
+
+namespace dream {
+namespace gemm_detail {
+
+// True when built with DREAM_BLAS (cblas_sgemm is linked in).
+bool blas_compiled_in();
+// cblas_sgemm on the same arguments; only callable when blas_compiled_in().
+void gemm_blas(const GemmArgs& g);
+// OpenBLAS's name for the kernel set it picked for this CPU ("Haswell",
+// "SkylakeX", "Prescott", ...), or "" without BLAS.
+const char* blas_core_name();
+
+}  // namespace gemm_detail
+}  // namespace dream

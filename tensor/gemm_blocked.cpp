@@ -1,0 +1,7 @@
+#include "tensor/gemm.h"
+
+namespace dream {
+
+void gemm_blocked(const GemmArgs& g) { gemm_ref(g); }
+
+}  // namespace dream
