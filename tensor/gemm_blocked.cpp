@@ -1,7 +1,170 @@
+// Our own GEMM: cache blocking with packed panels around a register-blocked
+// SIMD micro-kernel (gemm_microkernel.h), in the classic Goto/BLIS order:
+//
+//   for jc over N by nc:            B block  kc x nc  (packed, L3)
+//     for pc over K by kc:
+//       pack B(pc:pc+kc, jc:jc+nc)
+//       for ic over M by mc:        A block  mc x kc  (packed, L2)
+//         pack A(ic:ic+mc, pc:pc+kc)
+//         for jr over nc by nr:     B micro-panel kc x nr (L1)
+//           for ir over mc by mr:   C tile mr x nr in registers
+//
+// Threads split C into column ranges (or row ranges when N is too narrow);
+// each thread runs the serial loops above on its own range with its own
+// packing buffers, so there is no synchronisation inside a GEMM.
+#include <cstdlib>
+#include <cstring>
+
+#include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
+#include "tensor/gemm_microkernel.h"
+#include "tensor/parallel.h"
 
 namespace dream {
+namespace {
 
-void gemm_blocked(const GemmArgs& g) { gemm_ref(g); }
+using gemm_detail::MicroKernel;
+
+int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// A growable 64-byte aligned scratch buffer, one per thread and role, kept
+// between calls so small GEMMs do not pay an allocation each time.
+class PackBuffer {
+ public:
+  ~PackBuffer() { std::free(data_); }
+  float* get(int64_t floats) {
+    const size_t bytes = static_cast<size_t>(ceil_div(floats * 4, 64) * 64);
+    if (bytes > bytes_) {
+      std::free(data_);
+      data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
+      bytes_ = bytes;
+    }
+    return data_;
+  }
+
+ private:
+  float* data_ = nullptr;
+  size_t bytes_ = 0;
+};
+
+thread_local PackBuffer a_pack_buffer;
+thread_local PackBuffer b_pack_buffer;
+
+// Packs op(A)(i0 : i0+mc, p0 : p0+kc) as mr-row micro-panels (layout in
+// gemm_microkernel.h), zero-padding the last panel to mr rows.
+void pack_a(const GemmArgs& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int mr, float* dst) {
+  for (int64_t ir = 0; ir < mc; ir += mr) {
+    const int rows = static_cast<int>(min64(mr, mc - ir));
+    float* panel = dst + ir * kc;
+    if (!g.trans_a) {  // op(A)(i, p) = a[i * lda + p]: read each row once
+      for (int i = 0; i < rows; ++i) {
+        const float* src = g.a + (i0 + ir + i) * g.lda + p0;
+        for (int64_t p = 0; p < kc; ++p) panel[p * mr + i] = src[p];
+      }
+    } else {  // op(A)(i, p) = a[p * lda + i]: rows of the panel are contiguous
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* src = g.a + (p0 + p) * g.lda + i0 + ir;
+        for (int i = 0; i < rows; ++i) panel[p * mr + i] = src[i];
+      }
+    }
+    for (int i = rows; i < mr; ++i)
+      for (int64_t p = 0; p < kc; ++p) panel[p * mr + i] = 0.0f;
+  }
+}
+
+// Packs op(B)(p0 : p0+kc, j0 : j0+nc) as nr-column micro-panels,
+// zero-padding the last panel to nr columns.
+void pack_b(const GemmArgs& g, int64_t j0, int64_t nc, int64_t p0, int64_t kc, int nr, float* dst) {
+  for (int64_t jr = 0; jr < nc; jr += nr) {
+    const int cols = static_cast<int>(min64(nr, nc - jr));
+    float* panel = dst + jr * kc;
+    if (!g.trans_b) {  // op(B)(p, j) = b[p * ldb + j]: copy row pieces
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* src = g.b + (p0 + p) * g.ldb + j0 + jr;
+        float* out = panel + p * nr;
+        std::memcpy(out, src, sizeof(float) * cols);
+        for (int j = cols; j < nr; ++j) out[j] = 0.0f;
+      }
+    } else {  // op(B)(p, j) = b[j * ldb + p]
+      for (int j = 0; j < cols; ++j) {
+        const float* src = g.b + (j0 + jr + j) * g.ldb + p0;
+        for (int64_t p = 0; p < kc; ++p) panel[p * nr + j] = src[p];
+      }
+      for (int64_t p = 0; p < kc; ++p)
+        for (int j = cols; j < nr; ++j) panel[p * nr + j] = 0.0f;
+    }
+  }
+}
+
+// The serial blocked loops over C(i_begin : i_end, j_begin : j_end), k > 0.
+void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end, int64_t j_begin,
+                        int64_t j_end) {
+  const int mr = kern.mr, nr = kern.nr;
+  const int64_t mc_max = min64(kern.mc, ceil_div(i_end - i_begin, mr) * mr);
+  const int64_t nc_max = min64(kern.nc, ceil_div(j_end - j_begin, nr) * nr);
+  const int64_t kc_max = min64(kern.kc, g.k);
+  float* a_pack = a_pack_buffer.get(mc_max * kc_max);
+  float* b_pack = b_pack_buffer.get(nc_max * kc_max);
+
+  for (int64_t jc = j_begin; jc < j_end; jc += nc_max) {
+    const int64_t nc = min64(nc_max, j_end - jc);
+    for (int64_t pc = 0; pc < g.k; pc += kc_max) {
+      const int64_t kc = min64(kc_max, g.k - pc);
+      // The first K block applies the caller's beta, later ones accumulate.
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      pack_b(g, jc, nc, pc, kc, nr, b_pack);
+      for (int64_t ic = i_begin; ic < i_end; ic += mc_max) {
+        const int64_t mc = min64(mc_max, i_end - ic);
+        pack_a(g, ic, mc, pc, kc, mr, a_pack);
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          const int n_valid = static_cast<int>(min64(nr, nc - jr));
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            const int m_valid = static_cast<int>(min64(mr, mc - ir));
+            kern.run(kc, a_pack + ir * kc, b_pack + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc, g.alpha, beta,
+                     m_valid, n_valid);
+          }
+        }
+      }
+    }
+  }
+}
+
+// K == 0: op(A) op(B) is the zero matrix, C = beta * C (not read if beta == 0).
+void scale_c(const GemmArgs& g) {
+  for (int64_t i = 0; i < g.m; ++i) {
+    float* row = g.c + i * g.ldc;
+    for (int64_t j = 0; j < g.n; ++j) row[j] = g.beta == 0.0f ? 0.0f : g.beta * row[j];
+  }
+}
+
+}  // namespace
+
+void gemm_blocked(const GemmArgs& g) {
+  if (g.m <= 0 || g.n <= 0) return;
+  if (g.k <= 0) {
+    scale_c(g);
+    return;
+  }
+  const MicroKernel& kern = gemm_detail::micro_kernel_for(active_simd_level());
+  const int64_t threads = max_threads();
+  // Below ~1 MFLOP thread start-up costs more than it saves.
+  const bool worth_threads = threads > 1 && 2.0 * g.m * g.n * g.k > 1.0e6;
+  const int64_t n_panels = ceil_div(g.n, kern.nr);
+  const int64_t m_panels = ceil_div(g.m, kern.mr);
+  if (worth_threads && n_panels >= 2 * threads) {
+    // Split columns in whole nr panels so tiles stay full.
+    parallel_for(n_panels, [&](int64_t b, int64_t e) {
+      gemm_blocked_range(g, kern, 0, g.m, b * kern.nr, min64(e * kern.nr, g.n));
+    });
+  } else if (worth_threads && m_panels >= 2 * threads) {
+    // Narrow C (small N): split rows instead, each thread packs all of B.
+    parallel_for(m_panels, [&](int64_t b, int64_t e) {
+      gemm_blocked_range(g, kern, b * kern.mr, min64(e * kern.mr, g.m), 0, g.n);
+    });
+  } else {
+    gemm_blocked_range(g, kern, 0, g.m, 0, g.n);
+  }
+}
 
 }  // namespace dream
