@@ -2,7 +2,17 @@
 // AVX-512F vector primitives (16 floats). Include only from files compiled
 // with AVX-512 enabled (*_avx512.cpp); kernels are templates over this
 // struct and its siblings (simd_avx2.h, simd_neon.h, simd_scalar.h).
+// GCC 12's AVX-512 intrinsics initialise their "undefined" operand from
+// itself, which -Wmaybe-uninitialized reports at every use (GCC bug 105593,
+// fixed in later releases); the warning is silenced for these headers only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
 
 namespace dream {
 namespace simd {
