@@ -57,4 +57,9 @@ Variable sum(Tape& t, const Variable& x);
 // sum(x * g) for a constant tensor g of x's shape (guide objectives, dot products).
 Variable dot_constant(Tape& t, const Variable& x, const Tensor& g);
 
+// How many times conv2d / linear ran a weight or bias gradient kernel since the
+// program started. Tests use it to prove that the DeepDream path (only the
+// input requires a gradient) computes no parameter gradient at all.
+int64_t parameter_gradient_runs();
+
 }  // namespace dream::autograd
