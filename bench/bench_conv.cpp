@@ -1,0 +1,132 @@
+// conv2d forward and backward-to-input on GoogLeNet's (bvlc_googlenet) real
+// layer shapes, at 224x224 input (the classification size) and 512x512 (a
+// typical DeepDream octave), under each GEMM backend built in.
+// Counter GFLOP/s = 2*Co*Ci*kh*kw*Ho*Wo per call / time.
+//   bench_conv --benchmark_filter=forward/.*/224
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "tensor/conv2d.h"
+#include "tensor/cpu_features.h"
+#include "tensor/gemm.h"
+
+namespace {
+
+struct LayerShape {
+  const char* name;
+  int64_t c_in, c_out, k, stride, pad;
+  // Input spatial size at 224 and at 512 network input (Caffe ceil-mode pools:
+  // 224 -> 112 -> 56 -> 28 -> 14,  512 -> 256 -> 128 -> 64 -> 32).
+  int64_t size_224, size_512;
+};
+
+const LayerShape kLayers[] = {
+    {"conv1/7x7_s2", 3, 64, 7, 2, 3, 224, 512},
+    {"conv2/3x3", 64, 192, 3, 1, 1, 56, 128},
+    {"inception_3a/3x3", 96, 128, 3, 1, 1, 28, 64},
+    {"inception_4c/3x3", 128, 256, 3, 1, 1, 14, 32},
+    {"inception_4c/5x5", 24, 64, 5, 1, 2, 14, 32},
+    {"inception_4c/1x1", 512, 128, 1, 1, 0, 14, 32},
+    {"inception_4c/3x3_reduce", 512, 128, 1, 1, 0, 14, 32},
+    {"inception_4c/5x5_reduce", 512, 24, 1, 1, 0, 14, 32},
+    {"inception_4c/pool_proj", 512, 64, 1, 1, 0, 14, 32},
+};
+
+dream::Conv2dParams params_for(const LayerShape& l, int64_t size) {
+  dream::Conv2dParams p;
+  p.c_in = l.c_in, p.c_out = l.c_out, p.h_in = size, p.w_in = size, p.kh = l.k, p.kw = l.k;
+  p.stride_h = p.stride_w = l.stride;
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = l.pad;
+  return p;
+}
+
+double flops(const dream::Conv2dParams& p) { return 2.0 * p.c_out * p.c_in * p.kh * p.kw * p.h_out() * p.w_out(); }
+
+// Deterministic non-trivial data (values do not change the speed of float math).
+std::vector<float> filled(int64_t n, float scale) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[i] = scale * static_cast<float>((i * 7919) % 1000 - 500) / 500.0f;
+  return v;
+}
+
+void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend backend, bool backward) {
+  dream::set_gemm_backend(backend);
+  const int64_t in_n = p.c_in * p.h_in * p.w_in, out_n = p.c_out * p.h_out() * p.w_out();
+  const auto w = filled(p.c_out * p.c_in * p.kh * p.kw, 0.05f);
+  const auto bias = filled(p.c_out, 0.1f);
+  auto x = filled(in_n, 1.0f);
+  auto y = filled(out_n, 1.0f);
+  for (auto _ : state) {
+    if (backward) {
+      dream::conv2d_backward_input(p, y.data(), w.data(), x.data());
+      benchmark::DoNotOptimize(x.data());
+    } else {
+      dream::conv2d_forward(p, x.data(), w.data(), bias.data(), y.data());
+      benchmark::DoNotOptimize(y.data());
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(flops(p) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(dream::gemm_backend_name());
+}
+
+// The GEMM ceiling on this machine in the same run, for scale: a square
+// product as large as the biggest conv GEMMs here.
+void run_gemm(benchmark::State& state, dream::GemmBackend backend, int64_t n) {
+  dream::set_gemm_backend(backend);
+  const auto a = filled(n * n, 1.0f), b = filled(n * n, 1.0f);
+  std::vector<float> c(static_cast<size_t>(n * n));
+  dream::GemmArgs g;
+  g.m = g.n = g.k = n;
+  g.a = a.data(), g.lda = n, g.b = b.data(), g.ldb = n, g.c = c.data(), g.ldc = n;
+  for (auto _ : state) {
+    dream::gemm(g);
+    benchmark::DoNotOptimize(c.data());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(dream::gemm_backend_name());
+}
+
+std::vector<dream::GemmBackend> built_backends() {
+#if defined(DREAM_HAVE_BLAS)
+  return {dream::GemmBackend::Blocked, dream::GemmBackend::Blas};
+#else
+  return {dream::GemmBackend::Blocked};
+#endif
+}
+
+const char* backend_tag(dream::GemmBackend b) { return b == dream::GemmBackend::Blas ? "blas" : "blocked"; }
+
+void register_all() {
+  for (auto backend : built_backends()) {
+    const std::string tag = backend_tag(backend);
+    benchmark::RegisterBenchmark(("gemm/1024/" + tag).c_str(), run_gemm, backend, int64_t{1024})
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    for (bool backward : {false, true})
+      for (int64_t input : {224, 512})
+        for (const LayerShape& l : kLayers) {
+          const dream::Conv2dParams p = params_for(l, input == 224 ? l.size_224 : l.size_512);
+          const std::string name =
+              std::string(backward ? "backward_input/" : "forward/") + l.name + "/" + std::to_string(input) + "/" + tag;
+          benchmark::RegisterBenchmark(name.c_str(), run_conv, p, backend, backward)
+              ->Unit(benchmark::kMillisecond)
+              ->UseRealTime();
+        }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("simd", dream::simd_level_name(dream::active_simd_level()));
+  benchmark::AddCustomContext("default_gemm", dream::gemm_backend_name());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
