@@ -40,6 +40,9 @@ struct GoogLeNetPreprocess {
 class GoogLeNet {
  public:
   static GoogLeNet load(const std::string& safetensors_path);
+  // The same network with He-initialised random weights (bias 0) and
+  // placeholder labels: for benchmarks and shape queries without a weight file.
+  static GoogLeNet with_random_weights(uint32_t seed);
 
   std::map<std::string, autograd::Variable> forward(autograd::Tape& tape, const autograd::Variable& input,
                                                     const std::vector<std::string>& ends) const;

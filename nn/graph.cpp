@@ -1,0 +1,169 @@
+#include "nn/graph.h"
+
+#include <algorithm>
+#include <set>
+
+#include "nn/conv2d.h"
+
+namespace dream::nn {
+
+void Graph::add(const std::string& name, std::shared_ptr<const Layer> layer, const std::vector<std::string>& inputs) {
+  if (!layer) throw Error("graph: blob " + name + " has no layer");
+  if (name == kInputName || index_.count(name)) throw Error("graph: blob " + name + " is defined twice");
+  Node node;
+  node.name = name;
+  node.layer = std::move(layer);
+  const int self = static_cast<int>(nodes_.size());
+  for (const std::string& in : inputs) {
+    if (in != kInputName && !index_.count(in))
+      throw Error("graph: blob " + name + " reads " + in + ", which is not defined before it");
+    const int i = in == kInputName ? -1 : index_.at(in);
+    node.inputs.push_back(i);
+    if (i >= 0) nodes_[i].consumers.push_back(self);
+  }
+  nodes_.push_back(std::move(node));
+  names_.push_back(name);
+  index_[name] = self;
+}
+
+bool Graph::has_blob(const std::string& name) const { return name == kInputName || index_.count(name) > 0; }
+
+int Graph::index_of(const std::string& name) const {
+  if (name == kInputName) return -1;
+  auto it = index_.find(name);
+  if (it == index_.end()) throw Error("graph: unknown blob " + name);
+  return it->second;
+}
+
+const Layer& Graph::layer(const std::string& name) const {
+  int i = index_of(name);
+  if (i < 0) throw Error("graph: the input blob has no layer");
+  return *nodes_[i].layer;
+}
+
+std::vector<std::string> Graph::inputs_of(const std::string& name) const {
+  std::vector<std::string> names;
+  int i = index_of(name);
+  if (i < 0) return names;
+  for (int j : nodes_[i].inputs) names.push_back(j < 0 ? std::string(kInputName) : nodes_[j].name);
+  return names;
+}
+
+std::vector<bool> Graph::needed(const std::vector<std::string>& ends) const {
+  std::vector<bool> need(nodes_.size(), false);
+  for (const std::string& e : ends) {
+    int i = index_of(e);
+    if (i >= 0) need[i] = true;
+  }
+  // Nodes only read earlier nodes, so one backwards sweep closes the set.
+  for (int i = static_cast<int>(nodes_.size()) - 1; i >= 0; --i)
+    if (need[i])
+      for (int j : nodes_[i].inputs)
+        if (j >= 0) need[j] = true;
+  return need;
+}
+
+std::vector<std::string> Graph::blobs_needed_for(const std::vector<std::string>& ends) const {
+  std::vector<bool> need = needed(ends);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (need[i]) out.push_back(nodes_[i].name);
+  return out;
+}
+
+std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input,
+                                               const std::vector<std::string>& ends) const {
+  const std::vector<bool> need = needed(ends);
+  std::set<int> requested;
+  bool want_input = false;
+  for (const std::string& e : ends) {
+    int i = index_of(e);
+    if (i < 0) want_input = true;
+    else requested.insert(i);
+  }
+
+  // Readers still to run per node, so a blob is dropped after its last reader.
+  const int n = static_cast<int>(nodes_.size());
+  std::vector<int> pending(n, 0);
+  for (int i = 0; i < n; ++i)
+    if (need[i])
+      for (int j : nodes_[i].inputs)
+        if (j >= 0) ++pending[j];
+
+  std::vector<Variable> value(n);
+  std::vector<bool> done(n, false);
+  auto release_inputs = [&](int i) {
+    for (int j : nodes_[i].inputs)
+      if (j >= 0 && --pending[j] == 0 && !requested.count(j)) value[j] = Variable();
+  };
+  for (int i = 0; i < n; ++i) {
+    if (!need[i] || done[i]) continue;
+    const Node& node = nodes_[i];
+    std::vector<Variable> args;
+    for (int j : node.inputs) args.push_back(j < 0 ? input : value[j]);
+
+    // Fuse conv + ReLU when nobody asked for (or reads) the pre-ReLU blob.
+    const auto* conv = dynamic_cast<const Conv2d*>(node.layer.get());
+    int relu = -1;
+    if (conv && !requested.count(i)) {
+      int needed_readers = 0;
+      for (int c : node.consumers)
+        if (need[c]) {
+          ++needed_readers;
+          relu = c;
+        }
+      if (needed_readers != 1 || nodes_[relu].layer->kind() != "ReLU") relu = -1;
+    }
+    if (relu >= 0) {
+      value[relu] = conv->forward_relu(tape, args.at(0));
+      done[relu] = true;
+      release_inputs(i);
+      release_inputs(relu);  // its only input, this conv, was never stored
+      continue;
+    }
+    value[i] = node.layer->forward(tape, args);
+    done[i] = true;
+    release_inputs(i);
+  }
+
+  std::map<std::string, Variable> out;
+  for (int i : requested) out[nodes_[i].name] = value[i];
+  if (want_input) out[kInputName] = input;
+  return out;
+}
+
+std::vector<BlobGeometry> Graph::geometry(const Shape& input) const {
+  std::vector<BlobGeometry> out;
+  std::vector<BlobGeometry> g(nodes_.size());
+  std::vector<bool> ok(nodes_.size(), false);
+  BlobGeometry data{kInputName, input, 1, 1};
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& node = nodes_[i];
+    std::vector<Shape> shapes;
+    BlobGeometry in_geo{"", {}, 1, 1};
+    bool inputs_ok = true;
+    for (int j : node.inputs) {
+      if (j >= 0 && !ok[j]) inputs_ok = false;
+      const BlobGeometry& src = j < 0 ? data : g[j];
+      shapes.push_back(src.shape);
+      // Branches that meet (Concat) see the union of their inputs' fields.
+      in_geo.receptive_field = std::max(in_geo.receptive_field, src.receptive_field);
+      in_geo.stride = std::max(in_geo.stride, src.stride);
+    }
+    if (!inputs_ok) continue;
+    try {
+      g[i].shape = node.layer->output_shape(shapes);
+    } catch (const Error&) {
+      continue;
+    }
+    const Window w = node.layer->window(shapes.at(0));
+    g[i].name = node.name;
+    g[i].receptive_field = in_geo.receptive_field + (w.kernel - 1) * in_geo.stride;
+    g[i].stride = in_geo.stride * w.stride;
+    ok[i] = true;
+    out.push_back(g[i]);
+  }
+  return out;
+}
+
+}  // namespace dream::nn

@@ -1,0 +1,66 @@
+#include "nn/pool2d.h"
+
+namespace dream::nn {
+
+namespace {
+
+autograd::PoolSpec pool_spec(const PoolGeometry& g) {
+  autograd::PoolSpec s;
+  s.kh = s.kw = g.kernel;
+  s.stride_h = s.stride_w = g.stride;
+  s.pad_top = s.pad_left = s.pad_bottom = s.pad_right = g.pad;
+  s.ceil_mode = g.ceil_mode;
+  s.count_include_pad = true;  // Caffe divides by the window clipped to the padded input
+  return s;
+}
+
+}  // namespace
+
+Pool2dParams pool_params_for(const std::string& layer, const PoolGeometry& g, const Shape& x) {
+  if (x.size() != 4) throw Error(layer + ": input must be NCHW (rank 4), got " + shape_string(x));
+  Pool2dParams p;
+  p.n = x[0];
+  p.c = x[1];
+  p.h_in = x[2];
+  p.w_in = x[3];
+  p.kh = p.kw = g.kernel;
+  p.stride_h = p.stride_w = g.stride;
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = g.pad;
+  p.ceil_mode = g.ceil_mode;
+  p.count_include_pad = true;
+  if (p.h_in + 2 * g.pad < g.kernel || p.w_in + 2 * g.pad < g.kernel)
+    throw Error(layer + ": input of shape " + shape_string(x) + " is smaller than the " + std::to_string(g.kernel) +
+                "x" + std::to_string(g.kernel) + " pooling window");
+  p.validate();
+  return p;
+}
+
+MaxPool2d::MaxPool2d(std::string name, PoolGeometry g) : name_(std::move(name)), g_(g) {}
+
+Variable MaxPool2d::forward(Tape& tape, const std::vector<Variable>& inputs) const {
+  require_input_count(name_, 1, inputs.size());
+  pool_params_for(name_, g_, inputs[0].shape());
+  return autograd::max_pool2d(tape, inputs[0], pool_spec(g_));
+}
+
+Shape MaxPool2d::output_shape(const std::vector<Shape>& inputs) const {
+  require_input_count(name_, 1, inputs.size());
+  Pool2dParams p = pool_params_for(name_, g_, inputs[0]);
+  return {p.n, p.c, p.h_out(), p.w_out()};
+}
+
+AvgPool2d::AvgPool2d(std::string name, PoolGeometry g) : name_(std::move(name)), g_(g) {}
+
+Variable AvgPool2d::forward(Tape& tape, const std::vector<Variable>& inputs) const {
+  require_input_count(name_, 1, inputs.size());
+  pool_params_for(name_, g_, inputs[0].shape());
+  return autograd::avg_pool2d(tape, inputs[0], pool_spec(g_));
+}
+
+Shape AvgPool2d::output_shape(const std::vector<Shape>& inputs) const {
+  require_input_count(name_, 1, inputs.size());
+  Pool2dParams p = pool_params_for(name_, g_, inputs[0]);
+  return {p.n, p.c, p.h_out(), p.w_out()};
+}
+
+}  // namespace dream::nn

@@ -1,0 +1,48 @@
+#pragma once
+// Pooling layers (Caffe "Pooling"), square kernel, stride and pad.
+//   input (N, C, H, W) -> (N, C, Ho, Wo)
+// Caffe rounds the output size up (ceil mode, tensor/pool.h); an average
+// window divides by its extent clipped to the padded input, as Caffe does.
+#include <string>
+
+#include "nn/layer.h"
+#include "tensor/pool.h"
+
+namespace dream::nn {
+
+struct PoolGeometry {
+  int64_t kernel = 1, stride = 1, pad = 0;
+  bool ceil_mode = true;
+};
+
+class MaxPool2d : public Layer {
+ public:
+  MaxPool2d(std::string name, PoolGeometry g);
+  std::string kind() const override { return "Pooling(MAX)"; }
+  Variable forward(Tape& tape, const std::vector<Variable>& inputs) const override;
+  Shape output_shape(const std::vector<Shape>& inputs) const override;
+  Window window(const Shape&) const override { return Window{g_.kernel, g_.stride}; }
+
+ private:
+  std::string name_;
+  PoolGeometry g_;
+};
+
+class AvgPool2d : public Layer {
+ public:
+  AvgPool2d(std::string name, PoolGeometry g);
+  std::string kind() const override { return "Pooling(AVE)"; }
+  Variable forward(Tape& tape, const std::vector<Variable>& inputs) const override;
+  Shape output_shape(const std::vector<Shape>& inputs) const override;
+  Window window(const Shape&) const override { return Window{g_.kernel, g_.stride}; }
+
+ private:
+  std::string name_;
+  PoolGeometry g_;
+};
+
+// The kernel parameters for an input shape; throws naming the layer if the
+// input does not fit (rank, kernel larger than the padded input).
+Pool2dParams pool_params_for(const std::string& layer, const PoolGeometry& g, const Shape& input);
+
+}  // namespace dream::nn
