@@ -1,0 +1,52 @@
+#pragma once
+// The `dream` tool's options: one struct, one flag table (names, defaults and
+// help text in one place, so --help always lists every flag with its
+// default), and the translation into the library's settings.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dream/dreamer.h"
+#include "tools/cli/flag_parser.h"
+
+namespace dream::cli {
+
+struct DreamOptions {
+  std::string input;              // image file or directory of frames (positional)
+  std::string output = "dream.png";
+  std::string model;              // empty: the search order of weights/model_path.h
+  std::vector<std::string> layers;  // NAME[:WEIGHT]; empty: inception_4c/output
+  std::string objective = "mean-squares";
+  int64_t channel = -1;
+  std::string neuron;             // "C" or "C,Y,X"
+  std::string class_spec;         // label or index
+  std::string guide;              // guide image file
+  std::string from_noise;         // "WxH"
+  bool original_colors = false;
+  int quality = 95;
+  int zoom_frames = 0;
+  double zoom = 1.05;
+  double zoom_rotate = 0.0;
+  double blend = 0.0;
+  std::string shard = "0/1";
+  int threads = 0;                // 0: all
+  bool quiet = false, list_layers = false, help = false, version = false;
+  DreamSettings settings;         // octaves, step, jitter, tile, seed, regularisers, transforms
+};
+
+inline constexpr const char* kDefaultLayer = "inception_4c/output";
+inline constexpr int64_t kMaxNoiseSide = 16384;
+
+// Declares every flag of the tool on `parser`, writing into `options`.
+void add_dream_flags(FlagParser& parser, DreamOptions& options);
+
+// "512x384" -> {384 (height), 512 (width)}; throws naming --from-noise.
+std::pair<int64_t, int64_t> parse_size(const std::string& flag, const std::string& text, int64_t max_side);
+// "C" or "C,Y,X" -> {C, Y, X} with Y = X = -1 when absent.
+std::vector<int64_t> parse_neuron(const std::string& text);
+
+// Options that contradict each other (e.g. --blend with several shards);
+// throws naming the flags.
+void check_option_combinations(const DreamOptions& options);
+
+}  // namespace dream::cli

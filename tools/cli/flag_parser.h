@@ -1,0 +1,52 @@
+#pragma once
+// A small command-line flag parser shared by the tools: declare each flag
+// once with its help text and default, and get parsing, `--help` text and
+// "unknown flag (did you mean ...)" errors from the same table.
+//
+// Accepted forms: --name VALUE, --name=VALUE, -x VALUE (short alias), bare
+// --name for switches; "--" ends flags; everything else is positional.
+// Errors are dream::Error naming the flag.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dream::cli {
+
+class FlagParser {
+ public:
+  FlagParser(std::string program, std::string usage, std::string description);
+
+  // A flag taking a value. `set` is called for every occurrence (repeatable
+  // flags just keep appending). `default_text` is shown in --help.
+  void value(const std::string& name, const std::string& short_name, const std::string& metavar,
+             const std::string& help, const std::string& default_text, std::function<void(const std::string&)> set);
+  // A switch (no value).
+  void flag(const std::string& name, const std::string& short_name, const std::string& help,
+            std::function<void()> set);
+
+  // Parses argv[1..]; returns the positional arguments.
+  std::vector<std::string> parse(int argc, const char* const* argv) const;
+  std::string help() const;
+
+  // Typed conversions with the flag in the message.
+  static int64_t to_int(const std::string& flag, const std::string& text, int64_t lo, int64_t hi);
+  static double to_double(const std::string& flag, const std::string& text, double lo, double hi);
+
+ private:
+  struct Spec {
+    std::string name, short_name, metavar, help, default_text;
+    bool takes_value = false;
+    std::function<void(const std::string&)> set_value;
+    std::function<void()> set_switch;
+  };
+  const Spec* find(const std::string& name) const;
+  std::string suggestion(const std::string& name) const;
+
+  std::string program_, usage_, description_;
+  std::vector<Spec> specs_;
+};
+
+// Levenshtein distance (for "did you mean" suggestions).
+size_t edit_distance(const std::string& a, const std::string& b);
+
+}  // namespace dream::cli
