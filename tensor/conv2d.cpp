@@ -32,14 +32,65 @@ bool is_pointwise(const Conv2dParams& p) {
          p.pad_bottom == 0 && p.pad_right == 0;
 }
 
-// Output rows per band: as many as fit in the budget, at least one.
+// Output rows per band when one band runs at a time: as many as fit in the
+// budget, at least one.
 int64_t band_rows(const Conv2dParams& p) {
   const int64_t k = p.c_in * p.kh * p.kw;
   return std::clamp<int64_t>(kColumnBudgetFloats / (k * p.w_out()), 1, p.h_out());
 }
 
-// The column buffer, kept per calling thread and reused across calls so the
-// dreaming loop does not allocate (and page-fault) megabytes every step.
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// How the output rows of one image are cut into bands, and who runs them.
+//  - threaded: each thread takes whole bands (its own column buffer, im2col
+//    and a single-threaded GEMM), one parallel region per image: a band's
+//    column buffer stays in the L2 of the core that wrote it, and there is no
+//    barrier per band.
+//  - otherwise bands run one after another and each GEMM uses the threads
+//    (OpenBLAS runs its own threads and must not be called from ours; too few
+//    output rows to give every thread a band).
+// `phases` = 2 for col2im, whose neighbouring bands add into shared input
+// rows: even bands run concurrently, then odd ones, which needs bands b and
+// b+2 never to touch the same input row.
+struct BandPlan {
+  int64_t rows;   // output rows per band (the last may be shorter)
+  int64_t count;  // bands
+  bool threaded;
+};
+
+BandPlan plan_bands(const Conv2dParams& p, int64_t phases) {
+  const int64_t ho = p.h_out();
+  const int64_t single_rows = is_pointwise(p) ? ho : band_rows(p);  // pointwise: no column buffer
+  BandPlan plan{single_rows, ceil_div(ho, single_rows), false};
+  const int64_t threads = max_threads();
+  if (threads < 2 || gemm_backend() != GemmBackend::Blocked || ho < threads * phases) return plan;
+  // Band count rounded up to a multiple of (threads x phases) so every thread gets the same number.
+  const int64_t groups = threads * phases;
+  const int64_t rows = ceil_div(ho, ceil_div(plan.count, groups) * groups);
+  // Bands b and b+2 are disjoint in input rows iff (kh-1)*dil_h < (rows+1)*stride_h.
+  if (phases == 2 && (p.kh - 1) * p.dil_h >= (rows + 1) * p.stride_h) return plan;
+  return {rows, ceil_div(ho, rows), true};
+}
+
+// Runs band(b) for every band b with b % phases == phase, phase by phase;
+// concurrently within a phase when the plan is threaded.
+template <class Band>
+void run_bands(const BandPlan& plan, int64_t phases, Band band) {
+  for (int64_t phase = 0; phase < phases; ++phase) {
+    const int64_t in_phase = ceil_div(plan.count - phase, phases);
+    auto body = [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) band(i * phases + phase);
+    };
+    if (plan.threaded) {
+      parallel_for(in_phase, body);
+    } else {
+      body(0, in_phase);
+    }
+  }
+}
+
+// The column buffer, kept per thread and reused across calls so the dreaming
+// loop does not allocate (and page-fault) megabytes every step.
 float* column_workspace(int64_t floats) {
   thread_local std::vector<float> buffer;
   if (static_cast<int64_t>(buffer.size()) < floats) {
@@ -54,9 +105,7 @@ float* column_workspace(int64_t floats) {
 // with that channel's bias; the GEMM then adds onto it (beta = 1). Done per
 // band, just before the band's GEMM, so the rows are still in cache for it.
 void fill_bias(const float* bias, int64_t c_out, int64_t count, int64_t ld, float* out) {
-  parallel_for(c_out, [&](int64_t begin, int64_t end) {
-    for (int64_t co = begin; co < end; ++co) std::fill(out + co * ld, out + co * ld + count, bias[co]);
-  });
+  for (int64_t co = 0; co < c_out; ++co) std::fill(out + co * ld, out + co * ld + count, bias[co]);
 }
 
 }  // namespace
@@ -66,34 +115,31 @@ void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, cons
   const int64_t ho = p.h_out(), wo = p.w_out();
   const int64_t hw_in = p.h_in * p.w_in, hw_out = ho * wo;
   const int64_t k = p.c_in * p.kh * p.kw;
-  // With a bias the output is pre-filled and the GEMM adds onto it (beta = 1).
-  const float beta = bias ? 1.0f : 0.0f;
+  const bool pointwise = is_pointwise(p);
+  const BandPlan plan = plan_bands(p, 1);
   for (int64_t n = 0; n < p.n; ++n) {
     const float* x = in + n * p.c_in * hw_in;
     float* y = out + n * p.c_out * hw_out;
-    if (is_pointwise(p)) {
-      if (bias) fill_bias(bias, p.c_out, hw_out, hw_out, y);
-      GemmArgs g;
-      g.m = p.c_out, g.n = hw_in, g.k = p.c_in;
-      g.a = w, g.lda = p.c_in, g.b = x, g.ldb = hw_in;
-      g.beta = beta, g.c = y, g.ldc = hw_out;
-      gemm(g);
-      continue;
-    }
-    const int64_t rows = band_rows(p);
-    float* col = column_workspace(k * rows * wo);
-    for (int64_t oy = 0; oy < ho; oy += rows) {
-      const int64_t oy_end = std::min(ho, oy + rows);
+    run_bands(plan, 1, [&](int64_t b) {
+      const int64_t oy = b * plan.rows, oy_end = std::min(ho, oy + plan.rows);
       const int64_t band = (oy_end - oy) * wo;
-      im2col_rows(p, x, oy, oy_end, col);
-      // The band's outputs are columns [oy*wo, oy_end*wo) of every channel plane.
-      if (bias) fill_bias(bias, p.c_out, band, hw_out, y + oy * wo);
+      // The band's outputs are columns [oy*wo, oy_end*wo) of every channel
+      // plane; pointwise, its inputs are the same columns of x (Ci x HW).
       GemmArgs g;
       g.m = p.c_out, g.n = band, g.k = k;
-      g.a = w, g.lda = k, g.b = col, g.ldb = band;
-      g.beta = beta, g.c = y + oy * wo, g.ldc = hw_out;
+      g.a = w, g.lda = k;
+      if (pointwise) {
+        g.b = x + oy * wo, g.ldb = hw_in;
+      } else {
+        float* col = column_workspace(k * band);
+        im2col_rows(p, x, oy, oy_end, col);
+        g.b = col, g.ldb = band;
+      }
+      g.c = y + oy * wo, g.ldc = hw_out;
+      if (bias) fill_bias(bias, p.c_out, band, hw_out, g.c);
+      g.beta = bias ? 1.0f : 0.0f;  // with a bias the GEMM adds onto it
       gemm(g);
-    }
+    });
   }
 }
 
@@ -102,34 +148,32 @@ void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const f
   const int64_t ho = p.h_out(), wo = p.w_out();
   const int64_t hw_in = p.h_in * p.w_in, hw_out = ho * wo;
   const int64_t k = p.c_in * p.kh * p.kw;
+  const bool pointwise = is_pointwise(p);
+  const int64_t phases = pointwise ? 1 : 2;  // pointwise bands write disjoint columns of dX
+  const BandPlan plan = plan_bands(p, phases);
   for (int64_t n = 0; n < p.n; ++n) {
     const float* dy = grad_out + n * p.c_out * hw_out;
     float* dx = grad_in + n * p.c_in * hw_in;
-    if (is_pointwise(p)) {
-      // dX[Ci x HW] = W^T[Ci x Co] * dY[Co x HW]
-      GemmArgs g;
-      g.trans_a = true;
-      g.m = p.c_in, g.n = hw_in, g.k = p.c_out;
-      g.a = w, g.lda = p.c_in, g.b = dy, g.ldb = hw_out;
-      g.c = dx, g.ldc = hw_in;
-      gemm(g);
-      continue;
-    }
-    std::fill(dx, dx + p.c_in * hw_in, 0.0f);  // bands overlap in the input: col2im accumulates
-    const int64_t rows = band_rows(p);
-    float* col = column_workspace(k * rows * wo);
-    for (int64_t oy = 0; oy < ho; oy += rows) {
-      const int64_t oy_end = std::min(ho, oy + rows);
+    if (!pointwise) std::fill(dx, dx + p.c_in * hw_in, 0.0f);  // col2im accumulates
+    run_bands(plan, phases, [&](int64_t b) {
+      const int64_t oy = b * plan.rows, oy_end = std::min(ho, oy + plan.rows);
       const int64_t band = (oy_end - oy) * wo;
-      // col[K x band] = W^T[K x Co] * dY[Co x band]
+      // col[K x band] = W^T[K x Co] * dY[Co x band]; pointwise, col is dX's
+      // own columns [oy*wo, oy_end*wo) and there is nothing to scatter.
       GemmArgs g;
       g.trans_a = true;
       g.m = k, g.n = band, g.k = p.c_out;
       g.a = w, g.lda = k, g.b = dy + oy * wo, g.ldb = hw_out;
+      if (pointwise) {
+        g.c = dx + oy * wo, g.ldc = hw_in;
+        gemm(g);
+        return;
+      }
+      float* col = column_workspace(k * band);
       g.c = col, g.ldc = band;
       gemm(g);
       col2im_rows_add(p, col, oy, oy_end, dx);
-    }
+    });
   }
 }
 

@@ -15,6 +15,7 @@
 #include "tensor/error.h"
 #include "tensor/gemm.h"
 #include "tensor/im2col.h"
+#include "tensor/parallel.h"
 #include "tests/support/tensor_testing.h"
 
 using dream::Conv2dParams;
@@ -97,15 +98,40 @@ class ScopedGemmBackend {
   dream::GemmBackend saved_;
 };
 
-// Runs body once per (SIMD level, GEMM backend) with a section-like INFO.
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int n) : saved_(dream::max_threads()) { dream::set_max_threads(n); }
+  ~ScopedThreads() { dream::set_max_threads(saved_); }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int saved_;
+};
+
+// Thread counts to run with: 1 (bands one after another), 2 and 3 (threads
+// take whole bands; 3 gives uneven splits). Without OpenMP only 1 exists.
+std::vector<int> thread_counts() {
+#if defined(DREAM_HAVE_OPENMP)
+  return {1, 2, 3};
+#else
+  return {1};
+#endif
+}
+
+// Runs body once per (SIMD level, GEMM backend, thread count) with an INFO naming it.
 template <class Body>
 void for_each_configuration(Body body) {
   for (auto level : supported_levels()) {
     dream::ScopedSimdLevel simd(level);
     for (auto backend : built_backends()) {
       ScopedGemmBackend gemm(backend);
-      INFO("simd " << dream::simd_level_name(level) << ", gemm " << dream::gemm_backend_name());
-      body();
+      for (int threads : thread_counts()) {
+        ScopedThreads scoped_threads(threads);
+        INFO("simd " << dream::simd_level_name(level) << ", gemm " << dream::gemm_backend_name() << ", threads "
+                     << dream::max_threads());
+        body();
+      }
     }
   }
 }
@@ -194,15 +220,19 @@ TEST_CASE("conv2d fast paths match the references when the image is split into r
   dream::conv2d_forward_ref(p, x.data(), w.data(), b.data(), out_ref.data());
   dream::conv2d_backward_input_ref(p, dy.data(), w.data(), gin_ref.data());
   dream::conv2d_backward_weights_ref(p, x.data(), dy.data(), gw_ref.data(), gb_ref.data());
-  std::vector<float> out(s.out, kNaN), gin(s.in, kNaN), gw(s.w, kNaN), gb(p.c_out, kNaN);
-  dream::conv2d_forward(p, x.data(), w.data(), b.data(), out.data());
-  dream::conv2d_backward_input(p, dy.data(), w.data(), gin.data());
-  dream::conv2d_backward_weights(p, x.data(), dy.data(), gw.data(), gb.data());
-  CHECK_ALL_CLOSE(out.data(), out_ref.data(), s.out, kRtol, kAtol);
-  CHECK_ALL_CLOSE(gin.data(), gin_ref.data(), s.in, kRtol, kAtol);
-  // dW sums 2*203*190 ~ 77k products: allow the float accumulation ~sqrt of that.
-  CHECK_ALL_CLOSE(gw.data(), gw_ref.data(), s.w, 1e-4, 2e-3);
-  CHECK_ALL_CLOSE(gb.data(), gb_ref.data(), p.c_out, 1e-4, 2e-3);
+  for (int threads : thread_counts()) {
+    ScopedThreads scoped_threads(threads);
+    INFO("threads " << dream::max_threads() << ", gemm " << dream::gemm_backend_name());
+    std::vector<float> out(s.out, kNaN), gin(s.in, kNaN), gw(s.w, kNaN), gb(p.c_out, kNaN);
+    dream::conv2d_forward(p, x.data(), w.data(), b.data(), out.data());
+    dream::conv2d_backward_input(p, dy.data(), w.data(), gin.data());
+    dream::conv2d_backward_weights(p, x.data(), dy.data(), gw.data(), gb.data());
+    CHECK_ALL_CLOSE(out.data(), out_ref.data(), s.out, kRtol, kAtol);
+    CHECK_ALL_CLOSE(gin.data(), gin_ref.data(), s.in, kRtol, kAtol);
+    // dW sums 2*203*190 ~ 77k products: allow the float accumulation ~sqrt of that.
+    CHECK_ALL_CLOSE(gw.data(), gw_ref.data(), s.w, 1e-4, 2e-3);
+    CHECK_ALL_CLOSE(gb.data(), gb_ref.data(), p.c_out, 1e-4, 2e-3);
+  }
 }
 
 TEST_CASE("im2col_rows and col2im_rows_add match plain loops on bands of rows", "[conv2d]") {
