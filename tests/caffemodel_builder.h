@@ -17,13 +17,13 @@ inline float synthetic_param(size_t layer_index, int blob, int64_t i) {
 }
 
 struct SyntheticNetOptions {
-  bool legacy_v1 = false;             // V1 `layers` (field 2) with num/channels/height/width blobs
-  std::string drop_layer;             // leave this catalogue layer out
-  std::string wrong_shape_layer;      // give this layer's weight a transposed-ish wrong shape
-  std::string one_blob_layer;         // this layer gets only its weight blob
-  std::string count_mismatch_layer;   // weight blob declares one more element than it stores
-  std::string double_data_layer;      // store this layer's blobs as double_data
-  bool auxiliary_head = true;         // add a loss1/conv layer the converter must skip
+  bool legacy_v1 = false;            // V1 `layers` (field 2) with num/channels/height/width blobs
+  std::string drop_layer;            // leave this catalogue layer out
+  std::string wrong_shape_layer;     // give this layer's weight a transposed-ish wrong shape
+  std::string one_blob_layer;        // this layer gets only its weight blob
+  std::string count_mismatch_layer;  // weight blob declares one more element than it stores
+  std::string double_data_layer;     // store this layer's blobs as double_data
+  bool auxiliary_head = true;        // add a loss1/conv layer the converter must skip
 };
 
 inline ProtoWriter synthetic_blob(const Shape& shape, const std::vector<float>& values, bool legacy, bool doubles) {
@@ -36,7 +36,7 @@ inline ProtoWriter synthetic_blob(const Shape& shape, const std::vector<float>& 
   } else {
     ProtoWriter blob_shape;
     blob_shape.packed_varints(1, std::vector<int64_t>(shape.begin(), shape.end()));  // BlobShape.dim
-    blob.message_field(7, blob_shape);                                                 // BlobProto.shape
+    blob.message_field(7, blob_shape);                                               // BlobProto.shape
   }
   if (doubles)
     blob.packed_doubles(8, std::vector<double>(values.begin(), values.end()));  // double_data
@@ -49,12 +49,12 @@ inline ProtoWriter synthetic_layer(const std::string& name, const std::vector<Pr
                                    const std::string& type_string, int v1_type) {
   ProtoWriter layer;
   if (legacy) {
-    layer.string_field(4, name);                                 // V1LayerParameter.name
-    layer.varint_field(5, static_cast<uint64_t>(v1_type));      // type enum
+    layer.string_field(4, name);                                   // V1LayerParameter.name
+    layer.varint_field(5, static_cast<uint64_t>(v1_type));         // type enum
     for (const ProtoWriter& b : blobs) layer.message_field(6, b);  // blobs
   } else {
-    layer.string_field(1, name);                                 // LayerParameter.name
-    layer.string_field(2, type_string);                          // type
+    layer.string_field(1, name);                                   // LayerParameter.name
+    layer.string_field(2, type_string);                            // type
     for (const ProtoWriter& b : blobs) layer.message_field(7, b);  // blobs
   }
   return layer;
@@ -70,7 +70,8 @@ inline std::vector<uint8_t> synthetic_googlenet(const SyntheticNetOptions& o) {
     if (spec.layer == o.drop_layer) continue;
     const bool fc = spec.layer == "loss3/classifier";
     Shape wshape = spec.weight_shape;
-    std::vector<float> w(static_cast<size_t>(shape_numel(wshape))), b(static_cast<size_t>(shape_numel(spec.bias_shape)));
+    std::vector<float> w(static_cast<size_t>(shape_numel(wshape))),
+        b(static_cast<size_t>(shape_numel(spec.bias_shape)));
     for (size_t i = 0; i < w.size(); ++i) w[i] = synthetic_param(li, 0, static_cast<int64_t>(i));
     for (size_t i = 0; i < b.size(); ++i) b[i] = synthetic_param(li, 1, static_cast<int64_t>(i));
     if (spec.layer == o.wrong_shape_layer) {
@@ -81,8 +82,8 @@ inline std::vector<uint8_t> synthetic_googlenet(const SyntheticNetOptions& o) {
     const bool dbl = spec.layer == o.double_data_layer;
     std::vector<ProtoWriter> blobs = {synthetic_blob(wshape, w, o.legacy_v1, dbl)};
     if (spec.layer != o.one_blob_layer) blobs.push_back(synthetic_blob(spec.bias_shape, b, o.legacy_v1, dbl));
-    net.message_field(layer_field, synthetic_layer(spec.layer, blobs, o.legacy_v1, fc ? "InnerProduct" : "Convolution",
-                                                   fc ? 14 : 4));
+    net.message_field(
+        layer_field, synthetic_layer(spec.layer, blobs, o.legacy_v1, fc ? "InnerProduct" : "Convolution", fc ? 14 : 4));
     // A parameter-free layer in between, as in a real net.
     net.message_field(layer_field, synthetic_layer(spec.layer + "_relu", {}, o.legacy_v1, "ReLU", 18));
     if (o.auxiliary_head && spec.layer == "inception_4a/pool_proj") {

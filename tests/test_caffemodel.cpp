@@ -2,8 +2,8 @@
 // encoding), synthetic nets in the current `layer` encoding with `shape`
 // blobs, clear errors for wrong input, and truncated / corrupted files
 // rejected without crashing (this file also runs under ASan in CI).
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <random>
 
@@ -165,8 +165,7 @@ TEST_CASE("caffemodel conversion errors name the layer and shapes, and write not
   SECTION("missing layer") {
     SyntheticNetOptions o;
     o.drop_layer = "inception_4c/5x5";
-    require_conversion_fails(dream::test::synthetic_googlenet(o),
-                             {"missing layer inception_4c/5x5", "64x24x5x5"});
+    require_conversion_fails(dream::test::synthetic_googlenet(o), {"missing layer inception_4c/5x5", "64x24x5x5"});
   }
   SECTION("shape mismatch") {
     SyntheticNetOptions o;
@@ -240,7 +239,8 @@ TEST_CASE("randomly corrupted real caffemodel is rejected or converted, never cr
         at = std::uniform_int_distribution<size_t>(0, bad.size() - 1)(rng);
       } else {
         const size_t name = name_offsets[std::uniform_int_distribution<size_t>(0, name_offsets.size() - 1)(rng)];
-        at = std::min(bad.size() - 1, name - std::min<size_t>(name, 8) + std::uniform_int_distribution<size_t>(0, 72)(rng));
+        at = std::min(bad.size() - 1,
+                      name - std::min<size_t>(name, 8) + std::uniform_int_distribution<size_t>(0, 72)(rng));
       }
       bad[at] = static_cast<uint8_t>(bad[at] ^ (1u << std::uniform_int_distribution<int>(0, 7)(rng)));
     }

@@ -56,7 +56,7 @@ TEST_CASE("model search order: --model, DREAM_MODEL, cache dir, checkout") {
   {
     ScopedEnv model("DREAM_MODEL", env_file.c_str());
     CHECK(find_model_file(explicit_file) == explicit_file);  // the flag wins over everything
-    CHECK(find_model_file("") == env_file);                 // then the environment
+    CHECK(find_model_file("") == env_file);                  // then the environment
   }
   ScopedEnv no_model("DREAM_MODEL", nullptr);
   CHECK(default_model_cache_path() == cached);
@@ -78,13 +78,12 @@ TEST_CASE("model search errors say where we looked and how to get weights") {
   ScopedEnv xdg("XDG_CACHE_HOME", dir.file("empty-cache").c_str());
   {
     ScopedEnv model("DREAM_MODEL", nullptr);
-    CHECK_THROWS_WITH(find_model_file(dir.file("nope.safetensors")),
-                      Catch::Contains("--model") && Catch::Contains("nope.safetensors") &&
-                          Catch::Contains("weights/fetch"));
+    CHECK_THROWS_WITH(find_model_file(dir.file("nope.safetensors")), Catch::Contains("--model") &&
+                                                                         Catch::Contains("nope.safetensors") &&
+                                                                         Catch::Contains("weights/fetch"));
     if (!checkout_has_weights())
       CHECK_THROWS_WITH(find_model_file(""), Catch::Contains("empty-cache/dream.cpp/bvlc_googlenet.safetensors") &&
-                                                 Catch::Contains("weights/fetch") &&
-                                                 Catch::Contains("dream-convert"));
+                                                 Catch::Contains("weights/fetch") && Catch::Contains("dream-convert"));
   }
   // A DREAM_MODEL that does not exist is an error, not a silent fallback.
   ScopedEnv model("DREAM_MODEL", dir.file("gone.safetensors").c_str());

@@ -179,8 +179,7 @@ TEST_CASE("safetensors reader rejects malformed headers, naming file and tensor"
                      {"belong to no tensor", "\"p\""});
   }
   SECTION("trailing garbage after the last tensor") {
-    require_rejected(raw_file(R"({"p":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", data12),
-                     {"trailing"});
+    require_rejected(raw_file(R"({"p":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", data12), {"trailing"});
   }
   SECTION("metadata value that is not a string") {
     require_rejected(raw_file(R"({"__metadata__":{"n":3}})", {}), {"__metadata__", "\"n\""});

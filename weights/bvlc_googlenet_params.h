@@ -17,8 +17,8 @@
 namespace dream::weights {
 
 struct ParamSpec {
-  std::string name;   // "conv1/7x7_s2.weight"
-  Shape shape;        // {64, 3, 7, 7}
+  std::string name;  // "conv1/7x7_s2.weight"
+  Shape shape;       // {64, 3, 7, 7}
 };
 
 // One learnable layer: the Caffe layer name and its weight/bias shapes.

@@ -18,7 +18,7 @@ constexpr uint32_t kName = 1, kType = 2, kBlobs = 7;
 namespace blob_field {
 constexpr uint32_t kNum = 1, kChannels = 2, kHeight = 3, kWidth = 4, kData = 5, kShape = 7, kDoubleData = 8;
 constexpr uint32_t kShapeDim = 1;
-}
+}  // namespace blob_field
 
 constexpr int64_t kMaxElements = int64_t{1} << 40;
 
@@ -100,8 +100,8 @@ CaffeLayer parse_layer(ProtoReader reader, bool v1, size_t index,
   layer.blobs_decoded = !decode_blobs || decode_blobs(layer.name);
   if (layer.blobs_decoded)
     for (size_t i = 0; i < blob_fields.size(); ++i)
-      layer.blobs.push_back(parse_blob(blob_fields[i].message("blob " + std::to_string(i)),
-                                       where + " blob " + std::to_string(i)));
+      layer.blobs.push_back(
+          parse_blob(blob_fields[i].message("blob " + std::to_string(i)), where + " blob " + std::to_string(i)));
   return layer;
 }
 
@@ -110,18 +110,30 @@ CaffeLayer parse_layer(ProtoReader reader, bool v1, size_t index,
 std::string caffe_v1_type_name(int64_t type) {
   // V1LayerParameter.LayerType values of the layers a classification net uses.
   switch (type) {
-    case 1: return "Accuracy";
-    case 3: return "Concat";
-    case 4: return "Convolution";
-    case 5: return "Data";
-    case 6: return "Dropout";
-    case 14: return "InnerProduct";
-    case 15: return "LRN";
-    case 17: return "Pooling";
-    case 18: return "ReLU";
-    case 20: return "Softmax";
-    case 21: return "SoftmaxWithLoss";
-    default: return "V1 layer type " + std::to_string(type);
+    case 1:
+      return "Accuracy";
+    case 3:
+      return "Concat";
+    case 4:
+      return "Convolution";
+    case 5:
+      return "Data";
+    case 6:
+      return "Dropout";
+    case 14:
+      return "InnerProduct";
+    case 15:
+      return "LRN";
+    case 17:
+      return "Pooling";
+    case 18:
+      return "ReLU";
+    case 20:
+      return "Softmax";
+    case 21:
+      return "SoftmaxWithLoss";
+    default:
+      return "V1 layer type " + std::to_string(type);
   }
 }
 
@@ -139,12 +151,13 @@ CaffeNet parse_caffemodel(const uint8_t* data, size_t size, const std::string& c
       const bool v1 = f.number == net_field::kLayersV1;
       (v1 ? saw_v1 : saw_current) = true;
       const size_t index = net.layers.size();
-      net.layers.push_back(parse_layer(f.message((v1 ? "layers[" : "layer[") + std::to_string(index) + "]"), v1,
-                                       index, decode_blobs));
+      net.layers.push_back(
+          parse_layer(f.message((v1 ? "layers[" : "layer[") + std::to_string(index) + "]"), v1, index, decode_blobs));
     }
   }
   if (saw_v1 && saw_current)
-    throw Error(context + ": holds both legacy V1 `layers` and current `layer` entries; Caffe itself refuses such a file");
+    throw Error(context +
+                ": holds both legacy V1 `layers` and current `layer` entries; Caffe itself refuses such a file");
   net.legacy_v1 = saw_v1;
   return net;
 }

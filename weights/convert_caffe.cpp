@@ -27,9 +27,9 @@ CanonicalWeights canonical_from_caffe(const CaffeNet& net, const std::string& co
     if (!layer.blobs_decoded)
       throw Error(context + ": layer " + spec.layer + " was read without its blobs (internal error)");
     if (layer.blobs.size() != 2)
-      throw Error(context + ": layer " + spec.layer + " (" + layer.type + ") has " + std::to_string(layer.blobs.size()) +
-                  " blobs, expected 2 (weight " + shape_string(spec.weight_shape) + " and bias " +
-                  shape_string(spec.bias_shape) + ")");
+      throw Error(context + ": layer " + spec.layer + " (" + layer.type + ") has " +
+                  std::to_string(layer.blobs.size()) + " blobs, expected 2 (weight " + shape_string(spec.weight_shape) +
+                  " and bias " + shape_string(spec.bias_shape) + ")");
     const CaffeBlob& w = layer.blobs[0];
     const CaffeBlob& b = layer.blobs[1];
     out.tensors.push_back({spec.layer + ".weight",

@@ -30,9 +30,7 @@ std::string file_name_of(const std::string& path) {
 
 }  // namespace
 
-std::string source_format_name(SourceFormat format) {
-  return format == SourceFormat::Onnx ? "onnx" : "caffemodel";
-}
+std::string source_format_name(SourceFormat format) { return format == SourceFormat::Onnx ? "onnx" : "caffemodel"; }
 
 SourceFormat detect_source_format(const std::string& path, const uint8_t* data, size_t size) {
   if (ends_with(path, ".caffemodel")) return SourceFormat::Caffemodel;
@@ -42,11 +40,13 @@ SourceFormat detect_source_format(const std::string& path, const uint8_t* data, 
   // key 0x08); a NetParameter with its name (field 1, bytes: 0x0a), its legacy
   // layers (field 2: 0x12), inputs (field 3: 0x1a) or input_dim (field 4: 0x20).
   switch (data[0]) {
-    case 0x08: return SourceFormat::Onnx;
+    case 0x08:
+      return SourceFormat::Onnx;
     case 0x0a:
     case 0x12:
     case 0x1a:
-    case 0x20: return SourceFormat::Caffemodel;
+    case 0x20:
+      return SourceFormat::Caffemodel;
     default:
       throw Error(path + ": cannot tell the format: not a .caffemodel or .onnx file name, and the content " +
                   "starts like neither (first byte " + std::to_string(data[0]) + ")");
@@ -80,7 +80,8 @@ std::vector<std::string> read_label_file(const std::string& path) {
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) throw Error(path + ": line " + std::to_string(labels.size() + 1) + " is empty (expected one label per line)");
+    if (line.empty())
+      throw Error(path + ": line " + std::to_string(labels.size() + 1) + " is empty (expected one label per line)");
     labels.push_back(line);
   }
   if (labels.size() != 1000)

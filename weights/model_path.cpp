@@ -56,7 +56,8 @@ std::vector<std::string> model_search_paths(const std::string& explicit_path) {
 
 std::string find_model_file(const std::string& explicit_path) {
   if (!explicit_path.empty()) {
-    if (!is_regular_file(explicit_path)) throw Error("--model " + explicit_path + ": no such file; " + how_to_get_weights());
+    if (!is_regular_file(explicit_path))
+      throw Error("--model " + explicit_path + ": no such file; " + how_to_get_weights());
     return explicit_path;
   }
   const std::string from_env = env(kModelEnvVar);

@@ -27,8 +27,8 @@ namespace dream::weights {
 struct SafetensorsEntry {
   std::string name;
   Shape shape;
-  uint64_t begin = 0;  // byte offset of the first element, relative to the data buffer
-  uint64_t nbytes = 0; // = numel(shape) * 4
+  uint64_t begin = 0;   // byte offset of the first element, relative to the data buffer
+  uint64_t nbytes = 0;  // = numel(shape) * 4
 };
 
 class SafetensorsFile {

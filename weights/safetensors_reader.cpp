@@ -90,8 +90,8 @@ void SafetensorsFile::Impl::parse_header() {
   if (header_len > kMaxHeaderBytes)
     fail(path, "header length " + std::to_string(header_len) + " exceeds the 100 MB limit (corrupt file?)");
   if (header_len > bytes.size - 8)
-    fail(path, "header length " + std::to_string(header_len) + " exceeds the file size " +
-                   std::to_string(bytes.size) + " (truncated file?)");
+    fail(path, "header length " + std::to_string(header_len) + " exceeds the file size " + std::to_string(bytes.size) +
+                   " (truncated file?)");
   if (header_len < 2) fail(path, "header length " + std::to_string(header_len) + " is too small for a JSON object");
 
   const char* text = reinterpret_cast<const char*>(bytes.data + 8);
@@ -152,7 +152,8 @@ void SafetensorsFile::Impl::parse_entry(const std::string& name, const nlohmann:
     if (!o.is_number_unsigned()) fail(path, where + "data_offsets must be non-negative integers");
   const uint64_t begin = (*offsets)[0].get<uint64_t>();
   const uint64_t end = (*offsets)[1].get<uint64_t>();
-  if (begin > end) fail(path, where + "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "] are reversed");
+  if (begin > end)
+    fail(path, where + "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "] are reversed");
   if (end > buffer_size)
     fail(path, where + "data_offsets end " + std::to_string(end) + " is past the data buffer (" +
                    std::to_string(buffer_size) + " bytes; truncated file?)");
@@ -223,7 +224,8 @@ const float* SafetensorsFile::data(const std::string& name) const {
 Tensor SafetensorsFile::load(const std::string& name) const {
   const SafetensorsEntry& e = entry(name);
   if (e.shape.size() > 4)
-    fail(impl_->path, "tensor \"" + name + "\" has rank " + std::to_string(e.shape.size()) + " (Tensor holds at most 4)");
+    fail(impl_->path,
+         "tensor \"" + name + "\" has rank " + std::to_string(e.shape.size()) + " (Tensor holds at most 4)");
   Tensor t(e.shape);
   if (e.nbytes) std::memcpy(t.data(), impl_->buffer + e.begin, e.nbytes);
   return t;
@@ -232,8 +234,8 @@ Tensor SafetensorsFile::load(const std::string& name) const {
 Tensor SafetensorsFile::load(const std::string& name, const Shape& expected) const {
   const SafetensorsEntry& e = entry(name);
   if (e.shape != expected)
-    fail(impl_->path, "tensor \"" + name + "\" has shape " + shape_string(e.shape) + ", expected " +
-                          shape_string(expected));
+    fail(impl_->path,
+         "tensor \"" + name + "\" has shape " + shape_string(e.shape) + ", expected " + shape_string(expected));
   return load(name);
 }
 
