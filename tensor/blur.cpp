@@ -72,7 +72,7 @@ SparseRows vertical_operator(const std::vector<float>& k, int64_t h, bool transp
 
 // out rows = op applied to the rows of src, per plane; threads take rows.
 void apply_vertical(const SparseRows& op, int64_t planes, int64_t h, int64_t w, const float* src, float* out) {
-  parallel_for(planes * h, [&](int64_t begin, int64_t end) {
+  parallel_for(planes * h, 2 * int64_t(op[0].size()) * w, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       const int64_t plane = row / h, y = row % h;
       float* o = out + row * w;
@@ -92,7 +92,7 @@ void gaussian_blur_forward(const BlurParams& p, const float* in, float* out) {
   const std::vector<float> k = gaussian_kernel_1d(p.sigma);
   const int64_t r = int64_t(k.size() / 2);
   std::vector<float> tmp(static_cast<size_t>(p.planes * p.h * p.w));
-  parallel_for(p.planes * p.h, [&](int64_t begin, int64_t end) {
+  parallel_for(p.planes * p.h, (2 * r + 2) * p.w, [&](int64_t begin, int64_t end) {
     std::vector<float> padded(static_cast<size_t>(p.w + 2 * r));
     for (int64_t row = begin; row < end; ++row) blur_row(k, p.w, in + row * p.w, padded.data(), tmp.data() + row * p.w);
   });
@@ -105,7 +105,7 @@ void gaussian_blur_backward(const BlurParams& p, const float* grad_out, float* g
   const int64_t r = int64_t(k.size() / 2);
   std::vector<float> tmp(static_cast<size_t>(p.planes * p.h * p.w));
   apply_vertical(vertical_operator(k, p.h, true), p.planes, p.h, p.w, grad_out, tmp.data());
-  parallel_for(p.planes * p.h, [&](int64_t begin, int64_t end) {
+  parallel_for(p.planes * p.h, (2 * r + 2) * p.w, [&](int64_t begin, int64_t end) {
     std::vector<float> padded(static_cast<size_t>(p.w + 2 * r));
     for (int64_t row = begin; row < end; ++row)
       blur_row_adjoint(k, p.w, tmp.data() + row * p.w, padded.data(), grad_in + row * p.w);

@@ -42,7 +42,7 @@ void concat_channels(int64_t n, int64_t hw, const std::vector<ConcatPart>& parts
   const int64_t total = total_channels(channels, "concat_channels");
   const std::vector<int64_t> offsets = channel_offsets(channels);
   const int64_t count = int64_t(parts.size());
-  parallel_for(n * count, [&](int64_t begin, int64_t end) {
+  parallel_for(n * count, total * hw / std::max<int64_t>(count, 1) + 1, [&](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) {
       const int64_t b = t / count, i = t % count;
       const int64_t block = channels[size_t(i)] * hw;
@@ -60,7 +60,7 @@ void split_channels(int64_t n, int64_t hw, const float* grad_out, const std::vec
   const int64_t total = total_channels(channels, "split_channels");
   const std::vector<int64_t> offsets = channel_offsets(channels);
   const int64_t count = int64_t(channels.size());
-  parallel_for(n * count, [&](int64_t begin, int64_t end) {
+  parallel_for(n * count, total * hw / std::max<int64_t>(count, 1) + 1, [&](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) {
       const int64_t b = t / count, i = t % count;
       if (!grad_parts[size_t(i)]) continue;

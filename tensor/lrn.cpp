@@ -55,7 +55,7 @@ void strip_scale(const LrnParams& p, int64_t hw, int64_t len, const float* x, fl
 template <class Body>
 void for_each_strip(const LrnParams& p, Body body) {
   const int64_t hw = p.h * p.w, strips = (hw + kStrip - 1) / kStrip;
-  parallel_for(p.n * strips, [&](int64_t begin, int64_t end) {
+  parallel_for(p.n * strips, p.c * kStrip * 8, [&](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) {
       int64_t b = t / strips, i0 = (t % strips) * kStrip;
       body(b * p.c * hw + i0, std::min(kStrip, hw - i0));

@@ -33,4 +33,17 @@ void parallel_for(int64_t n, Body body) {
   if (n > 0) body(0, n);
 }
 
+// As above, but serial when the whole job is small: below about
+// kParallelMinWork elementary operations (n * cost_per_item), waking the
+// thread team costs more than it saves, and on a loaded machine far more.
+constexpr int64_t kParallelMinWork = 1 << 15;
+template <class Body>
+void parallel_for(int64_t n, int64_t cost_per_item, Body body) {
+  if (n * cost_per_item < kParallelMinWork) {
+    if (n > 0) body(0, n);
+    return;
+  }
+  parallel_for(n, body);
+}
+
 }  // namespace dream

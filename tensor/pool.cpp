@@ -60,7 +60,7 @@ void maxpool2d_forward(const Pool2dParams& p, const float* in, float* out) {
   p.validate();
   const int64_t ho = p.h_out(), wo = p.w_out(), w = p.w_in, hw = p.h_in * p.w_in;
   const int64_t sw = p.stride_w, kw = p.kw, left = p.pad_left;
-  parallel_for(p.n * p.c * ho, [&](int64_t begin, int64_t end) {
+  parallel_for(p.n * p.c * ho, p.kh * w + kw * wo, [&](int64_t begin, int64_t end) {
     std::vector<float> buf(size_t(row_buffer_length(p)), kNegInf);
     float* row = buf.data() + left;  // row[x] for x in [0, w); padding stays -inf
     for (int64_t i = begin; i < end; ++i) {
@@ -88,7 +88,7 @@ void maxpool2d_backward(const Pool2dParams& p, const float* in, const float* gra
   // Windows overlap within a plane, so threads own whole planes. The scan
   // order (rows, then columns, strict >) is the reference's: the first
   // maximum receives the gradient.
-  parallel_for(p.n * p.c, [&](int64_t begin, int64_t end) {
+  parallel_for(p.n * p.c, ho * wo * p.kh * p.kw, [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const float* src = in + plane * hw;
       float* gi = grad_in + plane * hw;
@@ -121,7 +121,7 @@ void avgpool2d_forward(const Pool2dParams& p, const float* in, float* out) {
   std::vector<int64_t> real_cols, padded_cols;
   column_counts(p, wo, real_cols, padded_cols);
   const std::vector<int64_t>& cols = p.count_include_pad ? padded_cols : real_cols;
-  parallel_for(p.n * p.c * ho, [&](int64_t begin, int64_t end) {
+  parallel_for(p.n * p.c * ho, p.kh * w + kw * wo, [&](int64_t begin, int64_t end) {
     std::vector<float> buf(size_t(row_buffer_length(p)), 0.0f);
     std::vector<float> inv(static_cast<size_t>(wo));
     float* row = buf.data() + left;  // padding stays 0
@@ -157,7 +157,7 @@ void avgpool2d_backward(const Pool2dParams& p, const float* grad_out, float* gra
   // The adjoint of the forward's two passes, in reverse: spread each scaled
   // output gradient over its kw buffer cells, then add the buffer (without
   // its padding) to every input row of the window. Threads own whole planes.
-  parallel_for(p.n * p.c, [&](int64_t begin, int64_t end) {
+  parallel_for(p.n * p.c, ho * (kw * wo + p.kh * w), [&](int64_t begin, int64_t end) {
     std::vector<float> buf(size_t(row_buffer_length(p)));
     std::vector<float> scaled(static_cast<size_t>(wo));
     const float* row = buf.data() + left;
@@ -185,7 +185,7 @@ void avgpool2d_backward(const Pool2dParams& p, const float* grad_out, float* gra
 
 void global_avgpool_forward(int64_t n, int64_t c, int64_t hw, const float* in, float* out) {
   check_global_shape(n, c, hw);
-  parallel_for(n * c, [&](int64_t begin, int64_t end) {
+  parallel_for(n * c, hw, [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const float* src = in + plane * hw;
       double sum = 0.0;
@@ -197,7 +197,7 @@ void global_avgpool_forward(int64_t n, int64_t c, int64_t hw, const float* in, f
 
 void global_avgpool_backward(int64_t n, int64_t c, int64_t hw, const float* grad_out, float* grad_in) {
   check_global_shape(n, c, hw);
-  parallel_for(n * c, [&](int64_t begin, int64_t end) {
+  parallel_for(n * c, hw, [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       float g = grad_out[plane] / float(hw);
       std::fill(grad_in + plane * hw, grad_in + (plane + 1) * hw, g);

@@ -43,7 +43,7 @@ void resize_bilinear_forward(const ResizeParams& p, const float* in, float* out)
   p.validate();
   const Taps ty = make_taps(p.h_in, p.h_out), tx = make_taps(p.w_in, p.w_out);
   const int64_t w_in = p.w_in, w_out = p.w_out;
-  parallel_for(p.planes * p.h_out, [&](int64_t begin, int64_t end) {
+  parallel_for(p.planes * p.h_out, 2 * w_in + 3 * w_out, [&](int64_t begin, int64_t end) {
     std::vector<float> blended(static_cast<size_t>(w_in));
     float* row = blended.data();
     for (int64_t r = begin; r < end; ++r) {
@@ -66,7 +66,7 @@ void resize_bilinear_backward(const ResizeParams& p, const float* grad_out, floa
   const Taps ty = make_taps(p.h_in, p.h_out), tx = make_taps(p.w_in, p.w_out);
   const int64_t w_in = p.w_in, w_out = p.w_out, plane_in = p.h_in * p.w_in;
   // Output rows of one plane scatter into shared input rows: threads own planes.
-  parallel_for(p.planes, [&](int64_t begin, int64_t end) {
+  parallel_for(p.planes, p.h_out * (3 * w_in + 3 * w_out), [&](int64_t begin, int64_t end) {
     std::vector<float> spread(static_cast<size_t>(w_in));
     float* row = spread.data();
     for (int64_t plane = begin; plane < end; ++plane) {

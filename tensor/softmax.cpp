@@ -20,7 +20,7 @@ void check(int64_t rows, int64_t cols, const char* what) {
 
 void softmax_forward(int64_t rows, int64_t cols, const float* in, float* out) {
   check(rows, cols, "softmax_forward");
-  parallel_for(rows, [&](int64_t begin, int64_t end) {
+  parallel_for(rows, 4 * cols, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const float* x = in + r * cols;
       float* y = out + r * cols;
@@ -38,7 +38,7 @@ void softmax_forward(int64_t rows, int64_t cols, const float* in, float* out) {
 
 void softmax_backward(int64_t rows, int64_t cols, const float* out, const float* grad_out, float* grad_in) {
   check(rows, cols, "softmax_backward");
-  parallel_for(rows, [&](int64_t begin, int64_t end) {
+  parallel_for(rows, 4 * cols, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const float* y = out + r * cols;
       const float* g = grad_out + r * cols;

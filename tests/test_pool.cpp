@@ -185,6 +185,7 @@ TEST_CASE("max pool backward matches finite differences", "[pool][gradient]") {
   uint32_t seed = 100;
   for (const Pool2dParams& p : odd_configs()) {
     if (p.count_include_pad) continue;  // no effect on max
+    if (in_size(p) > 1500) continue;    // the reference comparison covers the large shapes
     INFO(describe(p));
     std::vector<float> x = distinct_values(in_size(p), seed++);
     std::vector<float> g = random_floats(out_size(p), seed++);
@@ -194,7 +195,7 @@ TEST_CASE("max pool backward matches finite differences", "[pool][gradient]") {
         maxpool2d_backward(p, x.data(), g.data(), grad.data());
       else
         maxpool2d_backward_ref(p, x.data(), g.data(), grad.data());
-      auto f = [&](const float* in, float* out) { maxpool2d_forward(p, in, out); };
+      auto f = [&](const float* in, float* out) { maxpool2d_forward_ref(p, in, out); };
       CHECK_GRADIENT(dream::test::finite_difference_check(f, x, out_size(p), g, grad, 0.01f, 1e-3));
     }
   }
@@ -212,7 +213,8 @@ TEST_CASE("average pool backward matches finite differences and is the adjoint",
     auto ft = [&](const float* go, float* gi) { avgpool2d_backward(p, go, gi); };
     auto f_ref = [&](const float* in, float* out) { avgpool2d_forward_ref(p, in, out); };
     auto ft_ref = [&](const float* go, float* gi) { avgpool2d_backward_ref(p, go, gi); };
-    CHECK_GRADIENT(dream::test::finite_difference_check(f_ref, x, out_size(p), g, grad, 0.05f, 1e-3));
+    if (in_size(p) <= 1500)
+      CHECK_GRADIENT(dream::test::finite_difference_check(f_ref, x, out_size(p), g, grad, 0.05f, 1e-3));
     CHECK(dream::test::adjoint_mismatch(f, ft, x, g) < 1e-5);
     CHECK(dream::test::adjoint_mismatch(f_ref, ft_ref, x, g) < 1e-6);
   }
