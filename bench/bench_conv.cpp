@@ -69,6 +69,9 @@ void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend
     benchmark::ClobberMemory();
   }
   state.counters["GFLOP/s"] = benchmark::Counter(flops(p) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  // Per call, so a loaded machine's CPU-time rate (GFLOP / cpu_time, single
+  // thread) can be worked out from the JSON output too.
+  state.counters["GFLOP"] = flops(p) * 1e-9;
   state.SetLabel(dream::gemm_backend_name());
 }
 
@@ -86,6 +89,7 @@ void run_gemm(benchmark::State& state, dream::GemmBackend backend, int64_t n) {
     benchmark::DoNotOptimize(c.data());
   }
   state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOP"] = 2.0 * n * n * n * 1e-9;
   state.SetLabel(dream::gemm_backend_name());
 }
 
