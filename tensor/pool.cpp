@@ -8,6 +8,7 @@
 // clipping in x. Max is exact (same values as pool_ref.cpp); average sums in
 // float in a different order than the reference (agrees to ~1e-6 relative).
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -85,30 +86,47 @@ void maxpool2d_forward(const Pool2dParams& p, const float* in, float* out) {
 void maxpool2d_backward(const Pool2dParams& p, const float* in, const float* grad_out, float* grad_in) {
   p.validate();
   const int64_t ho = p.h_out(), wo = p.w_out(), w = p.w_in, hw = p.h_in * p.w_in;
-  // Windows overlap within a plane, so threads own whole planes. The scan
-  // order (rows, then columns, strict >) is the reference's: the first
-  // maximum receives the gradient.
-  parallel_for(p.n * p.c, ho * wo * p.kh * p.kw, [&](int64_t begin, int64_t end) {
+  const int64_t sw = p.stride_w, kw = p.kw, left = p.pad_left;
+  // Whole output rows at once: the window cells are visited in the
+  // reference's row-major order, each as one branch-free pass over the
+  // output columns keeping (best value, its index); strict > keeps the first
+  // maximum. Padding (-inf) never beats the window's first real pixel, where
+  // the index starts. Windows overlap within a plane: threads own planes.
+  if (hw > std::numeric_limits<int32_t>::max())
+    throw Error("maxpool2d_backward: plane of " + std::to_string(hw) + " pixels exceeds 32-bit indices");
+  std::vector<int32_t> first_col(static_cast<size_t>(wo));
+  for (int64_t ox = 0; ox < wo; ++ox) first_col[size_t(ox)] = int32_t(std::max<int64_t>(ox * sw - left, 0));
+  parallel_for(p.n * p.c, ho * p.kh * (w + 2 * kw * wo), [&](int64_t begin, int64_t end) {
+    std::vector<float> buf(size_t(row_buffer_length(p)), kNegInf), best(static_cast<size_t>(wo));
+    std::vector<int32_t> arg(static_cast<size_t>(wo));
+    float* row = buf.data() + left;
     for (int64_t plane = begin; plane < end; ++plane) {
       const float* src = in + plane * hw;
       float* gi = grad_in + plane * hw;
-      const float* go = grad_out + plane * ho * wo;
       std::fill(gi, gi + hw, 0.0f);
       for (int64_t oy = 0; oy < ho; ++oy) {
         RowWindow rw = row_window(p, oy);
-        for (int64_t ox = 0; ox < wo; ++ox) {
-          int64_t xs = ox * p.stride_w - p.pad_left;
-          int64_t x0 = std::max<int64_t>(xs, 0), x1 = std::min(xs + p.kw, w);
-          int64_t arg = rw.y0 * w + x0;
-          float best = src[arg];
-          for (int64_t y = rw.y0; y < rw.y1; ++y)
-            for (int64_t x = x0; x < x1; ++x)
-              if (src[y * w + x] > best) {
-                best = src[y * w + x];
-                arg = y * w + x;
-              }
-          gi[arg] += go[oy * wo + ox];
+        std::fill(best.begin(), best.end(), kNegInf);
+        for (int64_t ox = 0; ox < wo; ++ox) arg[size_t(ox)] = int32_t(rw.y0 * w) + first_col[size_t(ox)];
+        for (int64_t y = rw.y0; y < rw.y1; ++y) {
+          std::copy(src + y * w, src + y * w + w, row);
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const float* b = buf.data() + kx;
+            const int32_t base = int32_t(y * w + kx - left);
+            float* bv = best.data();
+            int32_t* ai = arg.data();
+            for (int64_t ox = 0; ox < wo; ++ox) {
+              // The index select as a bit mask: gcc vectorises this form,
+              // not a ?: on the comparison.
+              const float v = b[ox * sw], cur = bv[ox];
+              const int32_t better = -int32_t(v > cur);
+              bv[ox] = v > cur ? v : cur;
+              ai[ox] = (ai[ox] & ~better) | ((base + int32_t(ox * sw)) & better);
+            }
+          }
         }
+        const float* go = grad_out + (plane * ho + oy) * wo;
+        for (int64_t ox = 0; ox < wo; ++ox) gi[arg[size_t(ox)]] += go[ox];
       }
     }
   });
