@@ -2,6 +2,7 @@
 // Separable Gaussian blur of NCHW planes, kernel radius ceil(3 sigma),
 // weights normalised to sum 1, borders by clamping (replicate) the edge.
 //   in, out: (planes, H, W)
+// The backward overwrites grad_in (does not accumulate).
 #include <cstdint>
 #include <vector>
 

@@ -1,6 +1,7 @@
 #pragma once
 // Fully connected layer (Caffe InnerProduct, ONNX Gemm with transB=1):
 //   out: (N, O) = in: (N, I) * w^T + bias    w: (O, I)   bias: (O) or null
+// Every function overwrites its outputs (backwards do not accumulate).
 #include <cstdint>
 
 namespace dream {

@@ -4,6 +4,7 @@
 //   out[c]   = in[c] * scale[c]^(-beta)
 // window(c) = [c - (size-1)/2, c + size/2] clipped to [0, C).
 //   in, out, scale: (N, C, H, W)
+// The backward overwrites grad_in (does not accumulate).
 #include <cstdint>
 
 namespace dream {

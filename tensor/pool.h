@@ -9,6 +9,7 @@
 // extent [-pt, H + pb) (Caffe, ONNX count_include_pad=1); false divides by
 // the number of real input pixels in the window (ONNX default).
 // Windows never take padding as a value for max (padding is -inf).
+// Every function overwrites its output (backwards do not accumulate).
 #include <cstdint>
 
 namespace dream {
@@ -23,6 +24,7 @@ struct Pool2dParams {
 
   int64_t h_out() const;
   int64_t w_out() const;
+  // Also requires each pad < its kernel extent, so every window holds an input pixel.
   void validate() const;  // throws dream::Error naming the bad field
 };
 

@@ -5,6 +5,7 @@
 //   src_y = (y + 0.5) * (H_in / H_out) - 0.5, clamped to [0, H_in - 1]
 // Used for image pyramids. No antialiasing when shrinking (as those engines).
 //   in: (planes, H_in, W_in)   out: (planes, H_out, W_out)   planes = N*C
+// The backward overwrites grad_in (does not accumulate).
 #include <cstdint>
 
 namespace dream {
