@@ -1,0 +1,128 @@
+// The `dream` tool end to end on real files: a small dream succeeds and
+// writes an image; every bad input gives one clear line, a non-zero exit and
+// no output file.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "dream/image.h"
+#include "dream/octave_pyramid.h"
+#include "tests/dream_real_model.h"
+#include "tests/support/test_paths.h"
+
+using namespace dream;
+
+namespace {
+
+struct RunResult {
+  int exit_code;
+  std::string err;
+};
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return stat(p.c_str(), &st) == 0;
+}
+
+std::string work_dir() {
+  const std::string d = test::binary_dir() + "/test_dream_tool";
+  mkdir(d.c_str(), 0777);
+  return d;
+}
+
+// Runs build/tools/dream with args (a shell fragment); stderr captured.
+RunResult run_dream(const std::string& args) {
+  const std::string tool = test::binary_dir() + "/tools/dream";
+  test::require_path(tool, "build the dream tool (cmake --build BUILD --target dream)");
+  const std::string err_file = work_dir() + "/stderr." + std::to_string(::getpid()) + ".txt";
+  const std::string cmd = tool + " " + args + " > /dev/null 2> " + err_file;
+  const int status = std::system(cmd.c_str());
+  std::ifstream in(err_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::remove(err_file.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
+}
+
+std::string model_arg() { return "--model " + test::converted_googlenet_path(); }
+
+// A small copy of Debian's dog photo (the tool then runs in seconds).
+std::string small_dog() {
+  const std::string path = work_dir() + "/dog-small.png";
+  if (!exists(path)) {
+    const std::string src = test::darknet_data_dir() + "/dog.jpg";
+    test::require_path(src, "apt-get install darknet");
+    const Tensor rgb = image_to_tensor(load_image(src));
+    save_image(tensor_to_image(resize_image(rgb, 96, 128)), path);
+  }
+  return path;
+}
+
+void check_rejected(const std::string& args, const std::string& out, const std::string& expected_text) {
+  std::remove(out.c_str());
+  const RunResult r = run_dream(args + " -o " + out);
+  INFO("dream " << args << "\nstderr: " << r.err);
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find(expected_text) != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one clear line
+  CHECK_FALSE(exists(out));
+}
+
+}  // namespace
+
+TEST_CASE("dream tool: a small dream writes a changed image of the input's size") {
+  const std::string out = work_dir() + "/ok.png";
+  std::remove(out.c_str());
+  const RunResult r = run_dream(small_dog() + " -o " + out + " " + model_arg() + " --octaves 2 --iterations 2 --quiet");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const Image in = load_image(small_dog()), got = load_image(out);
+  CHECK(got.width == in.width);
+  CHECK(got.height == in.height);
+  double diff = 0.0;
+  for (size_t i = 0; i < in.pixels.size(); ++i) diff += std::abs(int(in.pixels[i]) - int(got.pixels[i]));
+  CHECK(diff / static_cast<double>(in.pixels.size()) > 1.0);
+  // JPEG by extension, reproducible with the same seed.
+  const std::string jpg = work_dir() + "/ok.jpg";
+  REQUIRE(run_dream(small_dog() + " -o " + jpg + " " + model_arg() + " --octaves 1 --iterations 1 -q --quality 80").exit_code == 0);
+  CHECK(load_image(jpg).width == in.width);
+  const std::string again = work_dir() + "/again.png";
+  REQUIRE(run_dream(small_dog() + " -o " + again + " " + model_arg() + " --octaves 2 --iterations 2 --quiet").exit_code == 0);
+  CHECK(load_image(again).pixels == got.pixels);
+}
+
+TEST_CASE("dream tool: --help, --version and --list-layers") {
+  CHECK(run_dream("--help").exit_code == 0);
+  CHECK(run_dream("--version").exit_code == 0);
+  CHECK(run_dream("--list-layers " + model_arg()).exit_code == 0);
+}
+
+TEST_CASE("dream tool: every bad input gives one line, non-zero exit, no output") {
+  const std::string out = work_dir() + "/bad.png";
+  const std::string m = model_arg();
+  const std::string not_image = work_dir() + "/not-an-image.jpg";
+  std::ofstream(not_image) << "this is text";
+  check_rejected(work_dir() + "/missing.jpg " + m, out, "missing.jpg");
+  check_rejected(not_image + " " + m, out, "not-an-image.jpg");
+  check_rejected(small_dog() + " " + m + " --layer inception_4x/output", out, "inception_4");
+  check_rejected(small_dog() + " " + m + " --channel 4000", out, "--channel");
+  check_rejected(small_dog() + " " + m + " --class 1000", out, "--class");
+  check_rejected(small_dog() + " " + m + " --class 'no such animal'", out, "--class");
+  check_rejected(m + " --from-noise 0x10", out, "--from-noise");
+  check_rejected(m + " --from-noise 100000x100000", out, "--from-noise");
+  check_rejected(small_dog() + " " + m + " --tile 0", out, "--tile");
+  check_rejected(small_dog() + " " + m + " --octaves 0", out, "--octaves");
+  check_rejected(small_dog() + " " + m + " --iteratons 3", out, "--iterations");
+  check_rejected(small_dog() + " --model " + work_dir() + "/no-weights.safetensors", out, "no-weights.safetensors");
+  check_rejected(small_dog() + " " + m + " --layer inception_5b/output --octaves 1 --tile 16", out, "tile");
+  // Output problems: unwritable directory, unknown extension.
+  const std::string no_dir = work_dir() + "/no-such-dir/out.png";
+  check_rejected(small_dog() + " " + m, no_dir, "no-such-dir");
+  check_rejected(small_dog() + " " + m, work_dir() + "/out.gif", "out.gif");
+}
