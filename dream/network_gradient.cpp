@@ -19,9 +19,10 @@ std::string trim(const std::string& s) {
 }
 // "n01614925 bald eagle, American eagle" -> "bald eagle, American eagle"
 std::string strip_synset_id(const std::string& label) {
-  if (label.size() > 10 && label[0] == 'n' && std::isdigit(static_cast<unsigned char>(label[1])) && label[9] == ' ')
-    return label.substr(10);
-  return label;
+  if (label.size() <= 10 || label[0] != 'n' || label[9] != ' ') return label;
+  for (size_t i = 1; i < 9; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(label[i]))) return label;
+  return label.substr(10);
 }
 
 }  // namespace
