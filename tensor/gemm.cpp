@@ -1,7 +1,7 @@
 // gemm(): argument checks, then the backend chosen once per process (OpenBLAS
 // or our blocked SIMD GEMM). The choice is made in one place,
-// choose_default_backend(), and can be overridden with DREAM_GEMM or
-// set_gemm_backend().
+// gemm_detail::choose_gemm_backend(), and can be overridden with DREAM_GEMM
+// or set_gemm_backend().
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
@@ -20,6 +20,7 @@ namespace {
 // "Prescott" (SSE3 kernels) for CPUs newer than its table, e.g. Debian 12's
 // 0.3.21 on recent Xeons, where its SGEMM runs ~10x below this CPU's peak.
 SimdLevel blas_core_simd_level(const char* core) {
+  if (core == nullptr) return SimdLevel::Scalar;
   std::string name(core);
   for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   const char* avx512_cores[] = {"skylakex", "cooperlake", "sapphirerapids"};
@@ -34,27 +35,9 @@ SimdLevel blas_core_simd_level(const char* core) {
   return SimdLevel::Scalar;
 }
 
-// The one backend decision. Order:
-//  1. DREAM_GEMM=blas|blocked in the environment (blas ignored when not built in);
-//  2. without DREAM_BLAS: Blocked;
-//  3. OpenBLAS when its kernels use at least the SIMD level our blocked GEMM
-//     would use here (then it is at least as fast: it is more tuned than ours);
-//  4. otherwise Blocked: OpenBLAS picked older kernels than this CPU can run.
-GemmBackend choose_default_backend() {
-  const bool have_blas = gemm_detail::blas_compiled_in();
-  if (const char* env = std::getenv("DREAM_GEMM")) {
-    if (std::strcmp(env, "blocked") == 0) return GemmBackend::Blocked;
-    if (std::strcmp(env, "blas") == 0 && have_blas) return GemmBackend::Blas;
-  }
-  if (!have_blas) return GemmBackend::Blocked;
-  const SimdLevel ours = best_simd_level();
-  const SimdLevel theirs = blas_core_simd_level(gemm_detail::blas_core_name());
-  if (ours == SimdLevel::Scalar || static_cast<int>(theirs) >= static_cast<int>(ours)) return GemmBackend::Blas;
-  return GemmBackend::Blocked;
-}
-
 std::atomic<GemmBackend>& backend_storage() {
-  static std::atomic<GemmBackend> backend{choose_default_backend()};
+  static std::atomic<GemmBackend> backend{gemm_detail::choose_gemm_backend(
+      gemm_detail::blas_compiled_in(), gemm_detail::blas_core_name(), best_simd_level(), std::getenv("DREAM_GEMM"))};
   return backend;
 }
 
@@ -78,6 +61,30 @@ void check_args(const GemmArgs& g) {
 }
 
 }  // namespace
+
+namespace gemm_detail {
+
+// The one backend decision. Order:
+//  1. DREAM_GEMM=blas|blocked (blas ignored when OpenBLAS is not built in);
+//  2. without OpenBLAS: Blocked;
+//  3. OpenBLAS when the kernels it picked for this CPU use at least the SIMD
+//     level our blocked GEMM would use (then it is at least as fast: it is
+//     more tuned than ours), or when we have no SIMD level at all;
+//  4. otherwise Blocked: OpenBLAS runs older kernels than this CPU can
+//     (measured on a Xeon with AVX-512 where Debian's 0.3.21 says "Prescott":
+//     ~16 GFLOP/s per core against ~130 for the blocked AVX-512 GEMM).
+GemmBackend choose_gemm_backend(bool blas_available, const char* blas_core, SimdLevel ours, const char* env) {
+  if (env != nullptr) {
+    if (std::strcmp(env, "blocked") == 0) return GemmBackend::Blocked;
+    if (std::strcmp(env, "blas") == 0 && blas_available) return GemmBackend::Blas;
+  }
+  if (!blas_available) return GemmBackend::Blocked;
+  const SimdLevel theirs = blas_core_simd_level(blas_core);
+  if (ours == SimdLevel::Scalar || static_cast<int>(theirs) >= static_cast<int>(ours)) return GemmBackend::Blas;
+  return GemmBackend::Blocked;
+}
+
+}  // namespace gemm_detail
 
 GemmBackend gemm_backend() { return backend_storage().load(std::memory_order_relaxed); }
 

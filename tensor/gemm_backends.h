@@ -1,6 +1,7 @@
 #pragma once
 // Internal to tensor/: the pieces gemm.cpp dispatches between. Not part of
 // the public contract (tensor/gemm.h).
+#include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
 
 namespace dream {
@@ -13,6 +14,11 @@ void gemm_blas(const GemmArgs& g);
 // OpenBLAS's name for the kernel set it picked for this CPU ("Haswell",
 // "SkylakeX", "Prescott", ...), or "" without BLAS.
 const char* blas_core_name();
+
+// The default backend (documented in gemm.cpp) from: OpenBLAS built in,
+// its core name (may be null), our best SIMD level, and the value of
+// DREAM_GEMM (null when unset). Pure, so tests can check every branch.
+GemmBackend choose_gemm_backend(bool blas_available, const char* blas_core, SimdLevel ours, const char* env);
 
 }  // namespace gemm_detail
 }  // namespace dream

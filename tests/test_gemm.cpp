@@ -10,6 +10,7 @@
 #include "tensor/cpu_features.h"
 #include "tensor/error.h"
 #include "tensor/gemm.h"
+#include "tensor/gemm_backends.h"
 
 namespace dream {
 namespace {
@@ -156,6 +157,28 @@ TEST_CASE("gemm dispatcher gives reference results with each backend", "[gemm]")
   }
   set_gemm_backend(saved);
   CHECK(gemm_backend() == saved);
+}
+
+TEST_CASE("gemm backend choice prefers OpenBLAS only when its kernels are as wide as ours", "[gemm]") {
+  using gemm_detail::choose_gemm_backend;
+  const GemmBackend blas = GemmBackend::Blas, blocked = GemmBackend::Blocked;
+  // Debian 12's OpenBLAS on a CPU newer than its table falls back to Prescott.
+  CHECK(choose_gemm_backend(true, "Prescott", SimdLevel::Avx512, nullptr) == blocked);
+  CHECK(choose_gemm_backend(true, "Prescott", SimdLevel::Avx2, nullptr) == blocked);
+  CHECK(choose_gemm_backend(true, "Haswell", SimdLevel::Avx512, nullptr) == blocked);
+  CHECK(choose_gemm_backend(true, "Haswell", SimdLevel::Avx2, nullptr) == blas);
+  CHECK(choose_gemm_backend(true, "SkylakeX", SimdLevel::Avx512, nullptr) == blas);
+  CHECK(choose_gemm_backend(true, "Zen", SimdLevel::Avx2, nullptr) == blas);
+  CHECK(choose_gemm_backend(true, "NeoverseN1", SimdLevel::Neon, nullptr) == blas);
+  CHECK(choose_gemm_backend(true, "Prescott", SimdLevel::Scalar, nullptr) == blas);
+  CHECK(choose_gemm_backend(true, nullptr, SimdLevel::Avx2, nullptr) == blocked);
+  // Without OpenBLAS there is nothing to choose.
+  CHECK(choose_gemm_backend(false, "", SimdLevel::Scalar, nullptr) == blocked);
+  CHECK(choose_gemm_backend(false, "", SimdLevel::Avx512, "blas") == blocked);
+  // DREAM_GEMM overrides the heuristic both ways; unknown values are ignored.
+  CHECK(choose_gemm_backend(true, "Prescott", SimdLevel::Avx512, "blas") == blas);
+  CHECK(choose_gemm_backend(true, "SkylakeX", SimdLevel::Avx512, "blocked") == blocked);
+  CHECK(choose_gemm_backend(true, "SkylakeX", SimdLevel::Avx512, "fastest") == blas);
 }
 
 TEST_CASE("gemm rejects negative sizes and strides shorter than a row", "[gemm]") {
