@@ -126,3 +126,30 @@ TEST_CASE("dream tool: every bad input gives one line, non-zero exit, no output"
   check_rejected(small_dog() + " " + m, no_dir, "no-such-dir");
   check_rejected(small_dog() + " " + m, work_dir() + "/out.gif", "out.gif");
 }
+
+TEST_CASE("dream tool: a directory run split in 3 shards equals the unsharded run; zoom frames") {
+  const std::string frames = work_dir() + "/frames";
+  mkdir(frames.c_str(), 0777);
+  const Tensor dog_rgb = image_to_tensor(load_image(small_dog()));
+  for (int k = 0; k < 4; ++k) {
+    // Four different 64x64 crops-by-resize of the dog.
+    const Tensor f = resize_image(dog_rgb, 64 + 8 * k, 64 + 8 * k);
+    save_image(tensor_to_image(resize_image(f, 64, 64)), frames + "/f" + std::to_string(k) + ".png");
+  }
+  const std::string flags = " " + model_arg() + " --layer inception_3b/output --octaves 1 --iterations 2 -q --seed 5";
+  const std::string whole = work_dir() + "/frames-whole", sharded = work_dir() + "/frames-sharded";
+  REQUIRE(run_dream(frames + " -o " + whole + flags).exit_code == 0);
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(run_dream(frames + " -o " + sharded + flags + " --shard " + std::to_string(i) + "/3").exit_code == 0);
+  for (int k = 0; k < 4; ++k) {
+    const std::string name = "/f" + std::to_string(k) + ".png";
+    INFO(name);
+    CHECK(load_image(whole + name).pixels == load_image(sharded + name).pixels);
+  }
+  CHECK(run_dream(frames + " -o " + sharded + flags + " --shard 1/3 --blend 0.5").exit_code != 0);
+
+  const std::string zoom = work_dir() + "/zoom";
+  REQUIRE(run_dream(frames + "/f0.png -o " + zoom + flags + " --zoom-frames 3 --zoom 1.1").exit_code == 0);
+  for (int k = 0; k < 3; ++k) CHECK(exists(zoom + "/frame_0000" + std::to_string(k) + ".png"));
+  CHECK(load_image(zoom + "/frame_00001.png").pixels != load_image(zoom + "/frame_00002.png").pixels);
+}
