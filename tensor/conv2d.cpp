@@ -48,7 +48,7 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 //    barrier per band.
 //  - otherwise bands run one after another and each GEMM uses the threads
 //    (OpenBLAS runs its own threads and must not be called from ours; too few
-//    output rows to give every thread a band).
+//    output rows to give every thread a band; too little work to share).
 // `phases` = 2 for col2im, whose neighbouring bands add into shared input
 // rows: even bands run concurrently, then odd ones, which needs bands b and
 // b+2 never to touch the same input row.
@@ -63,7 +63,9 @@ BandPlan plan_bands(const Conv2dParams& p, int64_t phases) {
   const int64_t single_rows = is_pointwise(p) ? ho : band_rows(p);  // pointwise: no column buffer
   BandPlan plan{single_rows, ceil_div(ho, single_rows), false};
   const int64_t threads = max_threads();
-  if (threads < 2 || gemm_backend() != GemmBackend::Blocked || ho < threads * phases) return plan;
+  // Below ~1 MFLOP a parallel region costs more than it saves (the GEMM's own rule too).
+  const double flops = 2.0 * p.c_out * p.c_in * p.kh * p.kw * ho * p.w_out();
+  if (threads < 2 || gemm_backend() != GemmBackend::Blocked || ho < threads * phases || flops < 1.0e6) return plan;
   // Band count rounded up to a multiple of (threads x phases) so every thread gets the same number.
   const int64_t groups = threads * phases;
   const int64_t rows = ceil_div(ho, ceil_div(plan.count, groups) * groups);

@@ -205,33 +205,51 @@ TEST_CASE("conv2d_backward_weights matches conv2d_backward_weights_ref on odd sh
   }
 }
 
-// An image large enough that the column buffer is built in several bands of
-// output rows (the fast path caps it at 512 Ki floats): the band edges, the
-// accumulation of col2im across bands and of dW across bands and images.
+// Convolutions large enough (> 1 MFLOP) that the fast paths cut the image
+// into bands of output rows and, with threads, give each thread whole bands:
+// band edges, col2im accumulating across bands (even/odd phases), dW
+// accumulating across bands and images, and the fallback when a tall kernel
+// makes bands b and b+2 share input rows. The first is big enough for several
+// 2 MiB column buffers even single-threaded.
 TEST_CASE("conv2d fast paths match the references when the image is split into row bands", "[conv2d]") {
-  const Conv2dParams p = make(2, 16, 203, 190, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
-  REQUIRE(p.c_in * p.kh * p.kw * p.h_out() * p.w_out() > 8 * (int64_t{1} << 19));
-  const Sizes s = sizes(p);
-  const auto x = dream::test::random_floats(s.in, 1);
-  const auto w = dream::test::random_floats(s.w, 2);
-  const auto b = dream::test::random_floats(p.c_out, 3);
-  const auto dy = dream::test::random_floats(s.out, 4);
-  std::vector<float> out_ref(s.out), gin_ref(s.in), gw_ref(s.w), gb_ref(p.c_out);
-  dream::conv2d_forward_ref(p, x.data(), w.data(), b.data(), out_ref.data());
-  dream::conv2d_backward_input_ref(p, dy.data(), w.data(), gin_ref.data());
-  dream::conv2d_backward_weights_ref(p, x.data(), dy.data(), gw_ref.data(), gb_ref.data());
-  for (int threads : thread_counts()) {
-    ScopedThreads scoped_threads(threads);
-    INFO("threads " << dream::max_threads() << ", gemm " << dream::gemm_backend_name());
-    std::vector<float> out(s.out, kNaN), gin(s.in, kNaN), gw(s.w, kNaN), gb(p.c_out, kNaN);
-    dream::conv2d_forward(p, x.data(), w.data(), b.data(), out.data());
-    dream::conv2d_backward_input(p, dy.data(), w.data(), gin.data());
-    dream::conv2d_backward_weights(p, x.data(), dy.data(), gw.data(), gb.data());
-    CHECK_ALL_CLOSE(out.data(), out_ref.data(), s.out, kRtol, kAtol);
-    CHECK_ALL_CLOSE(gin.data(), gin_ref.data(), s.in, kRtol, kAtol);
-    // dW sums 2*203*190 ~ 77k products: allow the float accumulation ~sqrt of that.
-    CHECK_ALL_CLOSE(gw.data(), gw_ref.data(), s.w, 1e-4, 2e-3);
-    CHECK_ALL_CLOSE(gb.data(), gb_ref.data(), p.c_out, 1e-4, 2e-3);
+  const std::vector<ConvCase> cases = {
+      {"3x3 pad 1 16->3 203x190 N=2", make(2, 16, 203, 190, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), true},
+      {"7x7 stride 2 pad 3 3->8 101x97", make(1, 3, 101, 97, 8, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3), true},
+      {"5x5 dilation 2 stride 1x2 pads 4,3,2,1", make(1, 8, 60, 50, 5, 5, 5, 1, 2, 2, 2, 4, 3, 2, 1), false},
+      {"9x1 pad 4 (tall kernel) 16->16 12x80", make(1, 16, 12, 80, 16, 9, 1, 1, 1, 1, 1, 4, 0, 4, 0), true},
+      {"pointwise 32->24 40x40", make(1, 32, 40, 40, 24, 1, 1), true},
+  };
+  REQUIRE(16 * 9 * 203 * 190 > 8 * (int64_t{1} << 19));
+  uint32_t seed = 700;
+  for (const ConvCase& c : cases) {
+    INFO("case " << c.name);
+    const Conv2dParams& p = c.p;
+    const Sizes s = sizes(p);
+    const auto x = dream::test::random_floats(s.in, seed++);
+    const auto w = dream::test::random_floats(s.w, seed++);
+    const auto b = dream::test::random_floats(p.c_out, seed++);
+    const auto dy = dream::test::random_floats(s.out, seed++);
+    const float* bias = c.bias ? b.data() : nullptr;
+    std::vector<float> out_ref(s.out), gin_ref(s.in), gw_ref(s.w), gb_ref(p.c_out);
+    dream::conv2d_forward_ref(p, x.data(), w.data(), bias, out_ref.data());
+    dream::conv2d_backward_input_ref(p, dy.data(), w.data(), gin_ref.data());
+    dream::conv2d_backward_weights_ref(p, x.data(), dy.data(), gw_ref.data(), gb_ref.data());
+    for (auto backend : built_backends()) {
+      ScopedGemmBackend gemm(backend);
+      for (int threads : thread_counts()) {
+        ScopedThreads scoped_threads(threads);
+        INFO("threads " << dream::max_threads() << ", gemm " << dream::gemm_backend_name());
+        std::vector<float> out(s.out, kNaN), gin(s.in, kNaN), gw(s.w, kNaN), gb(p.c_out, kNaN);
+        dream::conv2d_forward(p, x.data(), w.data(), bias, out.data());
+        dream::conv2d_backward_input(p, dy.data(), w.data(), gin.data());
+        dream::conv2d_backward_weights(p, x.data(), dy.data(), gw.data(), gb.data());
+        CHECK_ALL_CLOSE(out.data(), out_ref.data(), s.out, kRtol, kAtol);
+        CHECK_ALL_CLOSE(gin.data(), gin_ref.data(), s.in, kRtol, kAtol);
+        // dW sums up to 2*203*190 ~ 77k products: allow the float accumulation ~sqrt of that.
+        CHECK_ALL_CLOSE(gw.data(), gw_ref.data(), s.w, 1e-4, 2e-3);
+        CHECK_ALL_CLOSE(gb.data(), gb_ref.data(), p.c_out, 1e-4, 2e-3);
+      }
+    }
   }
 }
 
