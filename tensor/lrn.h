@@ -3,6 +3,8 @@
 //   scale[c] = bias + (alpha / size) * sum_{c' in window(c)} in[c']^2
 //   out[c]   = in[c] * scale[c]^(-beta)
 // window(c) = [c - (size-1)/2, c + size/2] clipped to [0, C).
+// (PyTorch's LocalResponseNorm agrees for odd sizes; for even sizes its window
+// is [c - size/2, c + (size-1)/2], one channel lower.)
 //   in, out, scale: (N, C, H, W)
 // The backward overwrites grad_in (does not accumulate).
 #include <cstdint>

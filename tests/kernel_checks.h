@@ -4,10 +4,14 @@
 // adjoint identity <f(x), y> == <x, f^T(y)> for linear maps.
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tensor/error.h"
+#include "tests/support/test_paths.h"
 
 namespace dream::test {
 
@@ -77,6 +81,44 @@ inline double adjoint_mismatch(const KernelFn& f, const KernelFn& f_transpose, c
   double mag = 0.0;
   for (size_t i = 0; i < y.size(); ++i) mag += std::fabs(double(fx[i]) * y[i]);
   return std::fabs(lhs - rhs) / std::max(mag, 1e-30);
+}
+
+// An input and the output an independent engine (PyTorch, OpenCV) computed
+// from it: tests/fixtures/kernels/<name>.txt, written by
+// tests/fixtures/kernels/make_kernel_fixtures.py.
+struct KernelFixture {
+  std::vector<int64_t> in_shape, out_shape;
+  std::vector<float> in, out;
+};
+
+inline KernelFixture read_kernel_fixture(const std::string& name) {
+  const std::string path = source_dir() + "/tests/fixtures/kernels/" + name + ".txt";
+  require_path(path, "it is committed with the sources; re-create it with make_kernel_fixtures.py");
+  std::ifstream file(path);
+  std::string line;
+  std::getline(file, line);  // comment
+  auto read_array = [&](const std::string& tag, std::vector<int64_t>& shape, std::vector<float>& values) {
+    std::getline(file, line);
+    std::istringstream header(line);
+    std::string got;
+    header >> got;
+    if (got != tag) throw Error(path + ": expected '" + tag + "' line, got '" + line + "'");
+    int64_t n = 1;
+    for (int64_t d; header >> d;) {
+      shape.push_back(d);
+      n *= d;
+    }
+    std::getline(file, line);
+    std::istringstream body(line);
+    for (float v; body >> v;) values.push_back(v);
+    if (int64_t(values.size()) != n)
+      throw Error(path + ": '" + tag + "' holds " + std::to_string(values.size()) + " values, shape needs " +
+                  std::to_string(n));
+  };
+  KernelFixture fx;
+  read_array("in", fx.in_shape, fx.in);
+  read_array("out", fx.out_shape, fx.out);
+  return fx;
 }
 
 }  // namespace dream::test

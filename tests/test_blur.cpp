@@ -101,3 +101,21 @@ TEST_CASE("blur backward differs from blurring again at the borders", "[blur]") 
   for (float v : again) again_total += v;
   CHECK(again_total > 1.1);  // a blur of the delta does not conserve its mass at a border
 }
+
+TEST_CASE("blur matches OpenCV GaussianBlur with replicated borders", "[blur][fixture]") {
+  struct Case {
+    const char* name;
+    float sigma;
+  };
+  for (const Case& c : {Case{"blur_11x14_sigma1.3", 1.3f}, Case{"blur_20x17_sigma0.8", 0.8f},
+                        Case{"blur_6x5_sigma2", 2.0f}}) {
+    INFO(c.name);
+    dream::test::KernelFixture fx = dream::test::read_kernel_fixture(c.name);
+    BlurParams p = blur(fx.in_shape[0], fx.in_shape[1], fx.in_shape[2], c.sigma);
+    std::vector<float> y(fx.out.size()), yr(fx.out.size());
+    gaussian_blur_forward(p, fx.in.data(), y.data());
+    gaussian_blur_forward_ref(p, fx.in.data(), yr.data());
+    CHECK_ALL_CLOSE(y.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+    CHECK_ALL_CLOSE(yr.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+  }
+}

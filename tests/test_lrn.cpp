@@ -116,3 +116,22 @@ TEST_CASE("lrn backward matches finite differences", "[lrn][gradient]") {
     CHECK_GRADIENT(dream::test::finite_difference_check(f, x, n, g, gi, 1e-2f, 1e-3));
   }
 }
+
+TEST_CASE("lrn matches PyTorch for odd sizes", "[lrn][fixture]") {
+  struct Case {
+    const char* name;
+    int64_t size;
+    float alpha;
+  };
+  for (const Case& c : {Case{"lrn_size3_alpha0.5_beta0.75_bias1", 3, 0.5f},
+                        Case{"lrn_size5_alpha1e-4_beta0.75_bias1", 5, 1e-4f}}) {
+    INFO(c.name);
+    dream::test::KernelFixture fx = dream::test::read_kernel_fixture(c.name);
+    LrnParams p = lrn(fx.in_shape[0], fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], c.size, c.alpha, 0.75f, 1.0f);
+    std::vector<float> y(fx.out.size()), yr(fx.out.size());
+    lrn_forward(p, fx.in.data(), y.data(), nullptr);
+    lrn_forward_ref(p, fx.in.data(), yr.data(), nullptr);
+    CHECK_ALL_CLOSE(y.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+    CHECK_ALL_CLOSE(yr.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+  }
+}

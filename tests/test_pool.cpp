@@ -234,3 +234,35 @@ TEST_CASE("global average pool is a full-window average pool", "[pool]") {
     CHECK_ALL_CLOSE(gi.data(), gr.data(), in_size(p), 1e-6, 1e-7);
   }
 }
+
+TEST_CASE("pooling matches PyTorch", "[pool][fixture]") {
+  struct Case {
+    const char* name;
+    bool max;
+    int64_t k, s, pad;
+    bool ceil_mode, include_pad;
+  };
+  for (const Case& c : {Case{"maxpool_k3_s2_p1_ceil", true, 3, 2, 1, true, false},
+                        Case{"avgpool_k3_s2_p1_ceil_include_pad", false, 3, 2, 1, true, true},
+                        Case{"avgpool_k3_s2_p1_ceil_exclude_pad", false, 3, 2, 1, true, false},
+                        Case{"maxpool_k3_s2_p0_ceil", true, 3, 2, 0, true, false},
+                        Case{"maxpool_k2_s3_p1_floor", true, 2, 3, 1, false, false},
+                        Case{"avgpool_k5_s3_p0_floor", false, 5, 3, 0, false, true}}) {
+    INFO(c.name);
+    dream::test::KernelFixture fx = dream::test::read_kernel_fixture(c.name);
+    Pool2dParams p = pool(fx.in_shape[0], fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], c.k, c.s, c.pad,
+                          c.ceil_mode, c.include_pad);
+    REQUIRE(p.h_out() == fx.out_shape[2]);
+    REQUIRE(p.w_out() == fx.out_shape[3]);
+    std::vector<float> y(fx.out.size()), yr(fx.out.size());
+    if (c.max) {
+      maxpool2d_forward(p, fx.in.data(), y.data());
+      maxpool2d_forward_ref(p, fx.in.data(), yr.data());
+    } else {
+      avgpool2d_forward(p, fx.in.data(), y.data());
+      avgpool2d_forward_ref(p, fx.in.data(), yr.data());
+    }
+    CHECK_ALL_CLOSE(y.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+    CHECK_ALL_CLOSE(yr.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+  }
+}

@@ -80,3 +80,17 @@ TEST_CASE("resize backward is the adjoint and matches finite differences", "[res
     }
   }
 }
+
+TEST_CASE("resize matches PyTorch bilinear (align_corners=False)", "[resize][fixture]") {
+  for (const char* name : {"resize_11x14_to_17x9", "resize_5x7_to_10x14", "resize_16x16_to_11x11"}) {
+    INFO(name);
+    dream::test::KernelFixture fx = dream::test::read_kernel_fixture(name);
+    ResizeParams p = resize(fx.in_shape[0] * fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], fx.out_shape[2],
+                            fx.out_shape[3]);
+    std::vector<float> y(fx.out.size()), yr(fx.out.size());
+    resize_bilinear_forward(p, fx.in.data(), y.data());
+    resize_bilinear_forward_ref(p, fx.in.data(), yr.data());
+    CHECK_ALL_CLOSE(y.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+    CHECK_ALL_CLOSE(yr.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-6);
+  }
+}

@@ -58,3 +58,10 @@ TEST_CASE("softmax backward matches finite differences", "[softmax][gradient]") 
     CHECK_GRADIENT(dream::test::finite_difference_check(f, x, rows * cols, g, gi, 1e-2f, 1e-3));
   }
 }
+
+TEST_CASE("softmax matches PyTorch", "[softmax][fixture]") {
+  dream::test::KernelFixture fx = dream::test::read_kernel_fixture("softmax_3x10");
+  std::vector<float> y(fx.out.size());
+  softmax_forward(fx.in_shape[0], fx.in_shape[1], fx.in.data(), y.data());
+  CHECK_ALL_CLOSE(y.data(), fx.out.data(), int64_t(y.size()), 1e-5, 1e-7);
+}
