@@ -31,13 +31,13 @@ const Shape kShapes[] = {
     {"square256", 256, 256, 256, false, false},
     {"square512", 512, 512, 512, false, false},
     {"square1024", 1024, 1024, 1024, false, false},
-    {"conv1_7x7", 64, 12544, 147, false, false},         // 3 -> 64, 112x112 out
-    {"conv2_3x3", 192, 3136, 576, false, false},         // 64 -> 192, 56x56
-    {"3a_1x1", 64, 784, 192, false, false},              // 192 -> 64, 28x28
-    {"4a_1x1", 192, 196, 480, false, false},             // 480 -> 192, 14x14
-    {"5b_1x1", 384, 49, 832, false, false},              // 832 -> 384, 7x7
-    {"conv2_3x3_dW", 192, 576, 3136, false, true},       // weight gradient: dY * col^T
-    {"conv2_3x3_dcol", 576, 3136, 192, true, false},     // input gradient: W^T * dY
+    {"conv1_7x7", 64, 12544, 147, false, false},      // 3 -> 64, 112x112 out
+    {"conv2_3x3", 192, 3136, 576, false, false},      // 64 -> 192, 56x56
+    {"3a_1x1", 64, 784, 192, false, false},           // 192 -> 64, 28x28
+    {"4a_1x1", 192, 196, 480, false, false},          // 480 -> 192, 14x14
+    {"5b_1x1", 384, 49, 832, false, false},           // 832 -> 384, 7x7
+    {"conv2_3x3_dW", 192, 576, 3136, false, true},    // weight gradient: dY * col^T
+    {"conv2_3x3_dcol", 576, 3136, 192, true, false},  // input gradient: W^T * dY
 };
 
 void run_gemm(benchmark::State& state, const Shape& s, bool use_blas, SimdLevel level, int threads) {
@@ -81,8 +81,8 @@ int main(int argc, char** argv) {
     for (int threads : {1, 2}) {
       if (threads > max_threads) continue;
       for (SimdLevel l : levels) {
-        const std::string name = std::string("blocked_") + dream::simd_level_name(l) + "/" + s.name + "/threads:" +
-                                 std::to_string(threads);
+        const std::string name =
+            std::string("blocked_") + dream::simd_level_name(l) + "/" + s.name + "/threads:" + std::to_string(threads);
         benchmark::RegisterBenchmark(name.c_str(), run_gemm, s, false, l, threads)->UseRealTime();
       }
 #if defined(DREAM_HAVE_BLAS)

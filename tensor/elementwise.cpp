@@ -1,9 +1,10 @@
 // Dispatch of the elementwise kernels: the table for the active SIMD level
 // (elementwise_kernels.h), and threads for long arrays.
+#include "tensor/elementwise.h"
+
 #include <cstddef>
 #include <vector>
 
-#include "tensor/elementwise.h"
 #include "tensor/elementwise_kernels.h"
 #include "tensor/parallel.h"
 #include "tensor/simd_scalar.h"

@@ -105,7 +105,9 @@ struct SumOp {
     return S::add(acc, v);
   }
   template <class S>
-  static double scalar(float v) { return v; }
+  static double scalar(float v) {
+    return v;
+  }
 };
 struct SumAbsOp {
   template <class S>
@@ -113,7 +115,9 @@ struct SumAbsOp {
     return S::add(acc, S::abs(v));
   }
   template <class S>
-  static double scalar(float v) { return v < 0.0f ? -static_cast<double>(v) : static_cast<double>(v); }
+  static double scalar(float v) {
+    return v < 0.0f ? -static_cast<double>(v) : static_cast<double>(v);
+  }
 };
 struct SumSquaresOp {
   template <class S>
@@ -121,15 +125,21 @@ struct SumSquaresOp {
     return S::fma(v, v, acc);
   }
   template <class S>
-  static double scalar(float v) { return static_cast<double>(v) * v; }
+  static double scalar(float v) {
+    return static_cast<double>(v) * v;
+  }
 };
 
 template <class S>
 const ElementwiseKernels& elementwise_kernels_table() {
-  static const ElementwiseKernels table{&relu_forward_simd<S>,        &relu_backward_simd<S>,
-                                        &add_simd<S>,                 &scale_simd<S>,
-                                        &axpy_simd<S>,                &reduce_simd<S, SumOp>,
-                                        &reduce_simd<S, SumAbsOp>,    &reduce_simd<S, SumSquaresOp>};
+  static const ElementwiseKernels table{&relu_forward_simd<S>,
+                                        &relu_backward_simd<S>,
+                                        &add_simd<S>,
+                                        &scale_simd<S>,
+                                        &axpy_simd<S>,
+                                        &reduce_simd<S, SumOp>,
+                                        &reduce_simd<S, SumAbsOp>,
+                                        &reduce_simd<S, SumSquaresOp>};
   return table;
 }
 

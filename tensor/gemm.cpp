@@ -55,8 +55,10 @@ void check_args(const GemmArgs& g) {
   const int64_t b_cols = g.trans_b ? g.k : g.n;
   const int64_t a_rows = g.trans_a ? g.k : g.m;
   const int64_t b_rows = g.trans_b ? g.n : g.k;
-  if (a_rows > 0 && g.lda < (a_cols > 1 ? a_cols : 1)) throw Error("gemm: lda smaller than A's row (" + shape_text(g) + ")");
-  if (b_rows > 0 && g.ldb < (b_cols > 1 ? b_cols : 1)) throw Error("gemm: ldb smaller than B's row (" + shape_text(g) + ")");
+  if (a_rows > 0 && g.lda < (a_cols > 1 ? a_cols : 1))
+    throw Error("gemm: lda smaller than A's row (" + shape_text(g) + ")");
+  if (b_rows > 0 && g.ldb < (b_cols > 1 ? b_cols : 1))
+    throw Error("gemm: ldb smaller than B's row (" + shape_text(g) + ")");
   if (g.m > 0 && g.ldc < (g.n > 1 ? g.n : 1)) throw Error("gemm: ldc smaller than C's row (" + shape_text(g) + ")");
 }
 

@@ -121,8 +121,8 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
           const int n_valid = static_cast<int>(min64(nr, nc - jr));
           for (int64_t ir = 0; ir < mc; ir += mr) {
             const int m_valid = static_cast<int>(min64(mr, mc - ir));
-            kern.run(kc, a_pack + ir * kc, b_pack + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc, g.alpha, beta,
-                     m_valid, n_valid);
+            kern.by_rows[m_valid](kc, a_pack + ir * kc, b_pack + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc,
+                                  g.alpha, beta, m_valid, n_valid);
           }
         }
       }

@@ -13,7 +13,7 @@ namespace gemm_detail {
 const MicroKernel& micro_kernel_avx2() {
   // kc 256: a B micro-panel (256 x 16 floats = 16 KiB) stays in L1;
   // mc 144: an A block (144 x 256 floats = 144 KiB) stays in L2.
-  static const MicroKernel k{&micro_kernel<simd::Avx2, 6, 2>, 6, 16, 144, 256, 2048, "avx2 6x16"};
+  static const MicroKernel k = make_micro_kernel<simd::Avx2, 6, 2>(144, 256, 2048, "avx2 6x16");
   return k;
 }
 #else

@@ -15,7 +15,7 @@ namespace gemm_detail {
 const MicroKernel& micro_kernel_avx512() {
   // kc 256: a B micro-panel (256 x 32 floats = 32 KiB) stays in L1 (48 KiB);
   // mc 288: an A block (288 x 256 floats = 288 KiB) stays in L2 (2 MiB).
-  static const MicroKernel k{&micro_kernel<simd::Avx512, 12, 2>, 12, 32, 288, 256, 2048, "avx512 12x32"};
+  static const MicroKernel k = make_micro_kernel<simd::Avx512, 12, 2>(288, 256, 2048, "avx512 12x32");
   return k;
 }
 #else

@@ -11,7 +11,7 @@ namespace gemm_detail {
 
 #if defined(__aarch64__)
 const MicroKernel& micro_kernel_neon() {
-  static const MicroKernel k{&micro_kernel<simd::Neon, 8, 3>, 8, 12, 128, 256, 2040, "neon 8x12"};
+  static const MicroKernel k = make_micro_kernel<simd::Neon, 8, 3>(128, 256, 2040, "neon 8x12");
   return k;
 }
 #else

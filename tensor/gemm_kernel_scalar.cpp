@@ -7,7 +7,7 @@ namespace dream {
 namespace gemm_detail {
 
 const MicroKernel& micro_kernel_scalar() {
-  static const MicroKernel k{&micro_kernel<simd::Scalar, 4, 4>, 4, 4, 128, 256, 1024, "scalar 4x4"};
+  static const MicroKernel k = make_micro_kernel<simd::Scalar, 4, 4>(128, 256, 1024, "scalar 4x4");
   return k;
 }
 

@@ -8,9 +8,13 @@
 // Packed layouts (kc = depth of the current K block):
 //   A micro-panel: kc x MR floats, element (i, p) at a[p * MR + i]
 //   B micro-panel: kc x NR floats, element (p, j) at b[p * NR + j]
-// Rows/columns past the matrix edge are packed as zeros, so the kernel always
-// computes a full MR x NR tile and only the store is trimmed to m x n.
+// Rows/columns past the matrix edge are packed as zeros. Columns: the kernel
+// computes all NR and only the store is trimmed to n. Rows: each ISA has one
+// kernel per row count 1..MR (same template), so a bottom edge tile of r rows
+// runs the r-row kernel instead of wasting MR - r rows of FMAs (GoogLeNet's
+// channel counts, 16, 32, 48, 64, ..., rarely divide the tile height).
 #include <cstdint>
+#include <utility>
 
 #include "tensor/cpu_features.h"
 
@@ -22,9 +26,11 @@ namespace gemm_detail {
 using MicroKernelFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
                                float beta, int m, int n);
 
+constexpr int kMaxMicroRows = 16;
+
 struct MicroKernel {
-  MicroKernelFn run;
-  int mr, nr;      // register tile
+  MicroKernelFn by_rows[kMaxMicroRows + 1];  // [r]: kernel for an r-row tile (r = 1..mr), A stride mr
+  int mr, nr;                                // register tile
   int mc, kc, nc;  // cache blocks: A block mc x kc (L2), B micro-panel kc x nr (L1), B block kc x nc
   const char* name;
 };
@@ -37,8 +43,9 @@ const MicroKernel& micro_kernel_avx2();
 const MicroKernel& micro_kernel_avx512();
 const MicroKernel& micro_kernel_neon();
 
-// S: one of the simd:: structs; tile MR x (NV * S::width).
-template <class S, int MR, int NV>
+// S: one of the simd:: structs; tile MR x (NV * S::width); A_STRIDE: rows
+// in the packed A micro-panel (>= MR: the edge kernels read full panels).
+template <class S, int MR, int NV, int A_STRIDE = MR>
 void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
                   int n) {
   using V = typename S::V;
@@ -60,7 +67,7 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
 #pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
     }
-    a += MR;
+    a += A_STRIDE;
     b += NR;
   }
 
@@ -92,6 +99,18 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
       float& cij = c[i * ldc + j];
       cij = beta == 0.0f ? tile[i * NR + j] : tile[i * NR + j] + beta * cij;
     }
+}
+
+template <class S, int MR, int NV, int... R>
+MicroKernel make_micro_kernel_impl(std::integer_sequence<int, R...>, int mc, int kc, int nc, const char* name) {
+  static_assert(MR <= kMaxMicroRows, "micro-tile taller than MicroKernel::by_rows");
+  return MicroKernel{{nullptr, &micro_kernel<S, R + 1, NV, MR>...}, MR, NV * S::width, mc, kc, nc, name};
+}
+
+// The MicroKernel of tile MR x (NV * S::width) with its 1..MR-row variants.
+template <class S, int MR, int NV>
+MicroKernel make_micro_kernel(int mc, int kc, int nc, const char* name) {
+  return make_micro_kernel_impl<S, MR, NV>(std::make_integer_sequence<int, MR>{}, mc, kc, nc, name);
 }
 
 }  // namespace gemm_detail

@@ -29,8 +29,10 @@ TEST_CASE("forcing a level sets it, clamped to what the CPU supports", "[cpu_fea
     const SimdLevel set = force_simd_level(l);
     CHECK(active_simd_level() == set);
     CHECK(cpu_supports(set));
-    if (cpu_supports(l)) CHECK(set == l);
-    else CHECK(set != l);
+    if (cpu_supports(l))
+      CHECK(set == l);
+    else
+      CHECK(set != l);
   }
   // Asking for more than the CPU has never goes above the best level.
   const SimdLevel top = force_simd_level(SimdLevel::Avx512);

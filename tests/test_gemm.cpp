@@ -45,8 +45,10 @@ void check_against_ref(const GemmCase& t, Fn fn, uint32_t seed) {
   for (int64_t i = 0; i < t.m; ++i)
     for (int64_t j = 0; j < ldc; ++j) {
       float& x = c[i * ldc + j];
-      if (j >= t.n) x = kPadding;
-      else if (t.beta == 0.0f) x = std::numeric_limits<float>::quiet_NaN();
+      if (j >= t.n)
+        x = kPadding;
+      else if (t.beta == 0.0f)
+        x = std::numeric_limits<float>::quiet_NaN();
     }
   std::vector<float> expected = c;
 
@@ -69,8 +71,8 @@ void check_against_ref(const GemmCase& t, Fn fn, uint32_t seed) {
   fn(g);
 
   INFO("m=" << t.m << " n=" << t.n << " k=" << t.k << " trans_a=" << t.trans_a << " trans_b=" << t.trans_b
-            << " alpha=" << t.alpha << " beta=" << t.beta << " pads=" << t.pad_a << "," << t.pad_b << ","
-            << t.pad_c << " simd=" << simd_level_name(active_simd_level()));
+            << " alpha=" << t.alpha << " beta=" << t.beta << " pads=" << t.pad_a << "," << t.pad_b << "," << t.pad_c
+            << " simd=" << simd_level_name(active_simd_level()));
   // Float accumulation over k terms of magnitude <= 1 vs double: the error
   // grows with k; a wrong element is off by O(1).
   const double atol = 1e-6 * (static_cast<double>(t.k) + 1.0) * (std::fabs(t.alpha) + 1.0);
@@ -133,8 +135,7 @@ TEST_CASE("gemm_blocked matches gemm_ref across all cache blocks and thread spli
     check_against_ref(GemmCase{341, 2077, 263, (trans & 1) != 0, (trans & 2) != 0, 1.0f, 0.0f, 0, 0, 0}, blocked,
                       seed++);
     ++trans;
-    check_against_ref(GemmCase{200, 20, 301, (trans & 1) != 0, (trans & 2) != 0, 0.5f, 1.0f, 1, 2, 3}, blocked,
-                      seed++);
+    check_against_ref(GemmCase{200, 20, 301, (trans & 1) != 0, (trans & 2) != 0, 0.5f, 1.0f, 1, 2, 3}, blocked, seed++);
     ++trans;
   }
 }
@@ -150,8 +151,7 @@ TEST_CASE("gemm dispatcher gives reference results with each backend", "[gemm]")
     for (int trans = 0; trans < 4; ++trans) {
       check_against_ref(GemmCase{37, 53, 29, (trans & 1) != 0, (trans & 2) != 0, 1.0f, 0.0f, 2, 0, 1}, dispatched,
                         seed++);
-      check_against_ref(GemmCase{64, 784, 192, (trans & 1) != 0, (trans & 2) != 0, -1.0f, 0.5f}, dispatched,
-                        seed++);
+      check_against_ref(GemmCase{64, 784, 192, (trans & 1) != 0, (trans & 2) != 0, -1.0f, 0.5f}, dispatched, seed++);
       check_against_ref(GemmCase{3, 5, 0, (trans & 1) != 0, (trans & 2) != 0, 1.0f, 0.0f}, dispatched, seed++);
     }
   }
