@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 
 namespace dream {
 namespace {
@@ -54,26 +55,6 @@ SimdLevel detect_best() {
 #endif
 }
 
-// Parses DREAM_SIMD; returns false when unset or unrecognised.
-bool level_from_env(SimdLevel* out) {
-  const char* v = std::getenv("DREAM_SIMD");
-  if (v == nullptr) return false;
-  const struct {
-    const char* name;
-    SimdLevel level;
-  } names[] = {{"scalar", SimdLevel::Scalar},
-               {"neon", SimdLevel::Neon},
-               {"avx2", SimdLevel::Avx2},
-               {"avx512", SimdLevel::Avx512}};
-  for (const auto& n : names) {
-    if (std::strcmp(v, n.name) == 0) {
-      *out = n.level;
-      return true;
-    }
-  }
-  return false;
-}
-
 SimdLevel clamp_to_supported(SimdLevel level) {
   if (cpu_supports(level)) return level;
   // An unsupported request falls to the best level below it: Avx512 ->
@@ -87,8 +68,10 @@ SimdLevel clamp_to_supported(SimdLevel level) {
 }
 
 SimdLevel initial_level() {
+  // An unrecognised DREAM_SIMD value is ignored (the best level is used).
   SimdLevel requested;
-  if (level_from_env(&requested)) return clamp_to_supported(requested);
+  const char* env = std::getenv("DREAM_SIMD");
+  if (env != nullptr && parse_simd_level(env, &requested)) return clamp_to_supported(requested);
   return best_simd_level();
 }
 
@@ -133,6 +116,17 @@ const char* simd_level_name(SimdLevel level) {
       return "avx512";
   }
   return "unknown";
+}
+
+bool parse_simd_level(const char* name, SimdLevel* level) {
+  if (name == nullptr) return false;
+  for (SimdLevel l : {SimdLevel::Scalar, SimdLevel::Neon, SimdLevel::Avx2, SimdLevel::Avx512}) {
+    if (std::strcmp(name, simd_level_name(l)) == 0) {
+      *level = l;
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace dream

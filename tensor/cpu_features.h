@@ -14,6 +14,9 @@ SimdLevel active_simd_level();
 // Environment DREAM_SIMD=scalar|avx2|avx512|neon does the same at start-up.
 SimdLevel force_simd_level(SimdLevel level);
 const char* simd_level_name(SimdLevel level);
+// Inverse of simd_level_name ("scalar", "neon", "avx2", "avx512"): false and
+// *level untouched for any other text. Used for DREAM_SIMD and CLI flags.
+bool parse_simd_level(const char* name, SimdLevel* level);
 bool cpu_supports(SimdLevel level);
 
 // RAII: force a level for a scope (tests).

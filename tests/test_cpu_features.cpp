@@ -62,4 +62,18 @@ TEST_CASE("simd level names", "[cpu_features]") {
   CHECK(std::strcmp(simd_level_name(SimdLevel::Avx512), "avx512") == 0);
 }
 
+TEST_CASE("parse_simd_level reads the names DREAM_SIMD accepts", "[cpu_features]") {
+  SimdLevel level = SimdLevel::Avx2;
+  for (SimdLevel l : {SimdLevel::Scalar, SimdLevel::Neon, SimdLevel::Avx2, SimdLevel::Avx512}) {
+    CHECK(parse_simd_level(simd_level_name(l), &level));
+    CHECK(level == l);
+  }
+  level = SimdLevel::Avx2;
+  CHECK_FALSE(parse_simd_level("AVX2", &level));
+  CHECK_FALSE(parse_simd_level("sse", &level));
+  CHECK_FALSE(parse_simd_level("", &level));
+  CHECK_FALSE(parse_simd_level(nullptr, &level));
+  CHECK(level == SimdLevel::Avx2);
+}
+
 }  // namespace dream
