@@ -106,8 +106,8 @@ std::string format_result(const GradCheckResult& r, const GradCheckOptions& o, c
 
 }  // namespace
 
-std::vector<double> numeric_gradient(const GraphBuilder& build, const std::vector<GradCheckInput>& inputs,
-                                     size_t which, double step, uint32_t seed) {
+std::vector<double> numeric_gradient(const GraphBuilder& build, const std::vector<GradCheckInput>& inputs, size_t which,
+                                     double step, uint32_t seed) {
   if (which >= inputs.size()) throw Error("numeric_gradient: input index out of range");
   Evaluator ev(build, inputs, GradCheckLoss::kRandomProjection, seed);
   const double l0 = ev.loss();
@@ -131,7 +131,8 @@ GradCheckResult check_gradients(const GraphBuilder& build, const std::vector<Gra
     for (const GradCheckInput& in : inputs) leaves.push_back(tape.leaf(in.value.clone(), in.requires_grad));
     Variable y = build(tape, leaves);
     if (!y.defined()) throw Error("gradcheck: the graph builder returned an undefined Variable");
-    if (!y.requires_grad()) throw Error("gradcheck: the graph output does not depend on any input requiring a gradient");
+    if (!y.requires_grad())
+      throw Error("gradcheck: the graph output does not depend on any input requiring a gradient");
     tape.backward(ev.loss_on_tape(tape, y));
     for (size_t k = 0; k < inputs.size(); ++k) {
       const Tensor& g = leaves[k].grad();

@@ -68,12 +68,12 @@ enum class GradCheckLoss {
 
 struct GradCheckOptions {
   GradCheckLoss loss = GradCheckLoss::kRandomProjection;
-  double step = 1e-2;            // relative finite-difference step, see above
-  double tolerance = 1e-3;       // largest accepted relative error
-  double floor_fraction = 0.1;   // error denominator >= this * largest |numeric| of the leaf
-  bool skip_kinks = true;        // apply the kink rule above
-  int64_t max_elements = 0;      // per leaf; 0 = all, else an evenly strided subset
-  uint32_t seed = 12345;         // for the projection weights r
+  double step = 1e-2;           // relative finite-difference step, see above
+  double tolerance = 1e-3;      // largest accepted relative error
+  double floor_fraction = 0.1;  // error denominator >= this * largest |numeric| of the leaf
+  bool skip_kinks = true;       // apply the kink rule above
+  int64_t max_elements = 0;     // per leaf; 0 = all, else an evenly strided subset
+  uint32_t seed = 12345;        // for the projection weights r
 };
 
 struct GradCheckResult {
@@ -82,10 +82,10 @@ struct GradCheckResult {
   std::string worst_input;     // name of the leaf holding the worst element
   int64_t worst_index = -1;    // flat index in that leaf
   double worst_analytic = 0.0, worst_numeric = 0.0;
-  int64_t checked = 0;          // elements compared
-  int64_t rechecked = 0;        // of those, passed only at step / 10 (a kink at the first step)
-  int64_t skipped_kinks = 0;    // elements not compared (non-differentiable within the step)
-  std::string message;          // one line: what was checked, the worst element, why it failed
+  int64_t checked = 0;        // elements compared
+  int64_t rechecked = 0;      // of those, passed only at step / 10 (a kink at the first step)
+  int64_t skipped_kinks = 0;  // elements not compared (non-differentiable within the step)
+  std::string message;        // one line: what was checked, the worst element, why it failed
 };
 
 GradCheckResult check_gradients(const GraphBuilder& build, const std::vector<GradCheckInput>& inputs,
@@ -93,7 +93,7 @@ GradCheckResult check_gradients(const GraphBuilder& build, const std::vector<Gra
 
 // The central-difference gradient alone, in double, for one leaf (used by the
 // checker; public for tests that want the raw numbers). L is as above.
-std::vector<double> numeric_gradient(const GraphBuilder& build, const std::vector<GradCheckInput>& inputs,
-                                     size_t which, double step = 1e-2, uint32_t seed = 12345);
+std::vector<double> numeric_gradient(const GraphBuilder& build, const std::vector<GradCheckInput>& inputs, size_t which,
+                                     double step = 1e-2, uint32_t seed = 12345);
 
 }  // namespace dream::autograd

@@ -41,7 +41,8 @@ Tensor bias_gradient(const Conv2dParams& p, const Tensor& g) {
   Tensor gb({p.c_out});
   const int64_t hw = p.h_out() * p.w_out();
   for (int64_t n = 0; n < p.n; ++n)
-    for (int64_t co = 0; co < p.c_out; ++co) gb[co] += static_cast<float>(dream::sum(hw, g.data() + (n * p.c_out + co) * hw));
+    for (int64_t co = 0; co < p.c_out; ++co)
+      gb[co] += static_cast<float>(dream::sum(hw, g.data() + (n * p.c_out + co) * hw));
   return gb;
 }
 

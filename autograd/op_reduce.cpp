@@ -16,7 +16,8 @@ Tensor scalar_tensor(double v) { return Tensor({1}, static_cast<float>(v)); }
 
 int64_t checked_numel(const Variable& x, const char* op) {
   detail::require_defined(x, op, "input");
-  if (x.value().numel() == 0) throw Error(std::string(op) + ": input of shape " + shape_string(x.shape()) + " is empty");
+  if (x.value().numel() == 0)
+    throw Error(std::string(op) + ": input of shape " + shape_string(x.shape()) + " is empty");
   return x.value().numel();
 }
 
@@ -52,7 +53,7 @@ Variable mean_squares(Tape& t, const Variable& x) {
                     if (!wants_grad(xs)) return;
                     Tensor gx(saved_x.shape());
                     dream::scale(n, static_cast<float>(2.0 * grad_out[0] / static_cast<double>(n)), saved_x.data(),
-                          gx.data());
+                                 gx.data());
                     accumulate_grad(xs, std::move(gx));
                   });
 }

@@ -24,13 +24,12 @@ void require_nchw(const Variable& v, const char* op, const char* what) {
     throw Error(std::string(op) + ": " + what + " must be NCHW (rank 4), got shape " + shape_string(v.shape()));
 }
 
-void require_same_shape(const Variable& a, const Variable& b, const char* op, const char* a_what,
-                        const char* b_what) {
+void require_same_shape(const Variable& a, const Variable& b, const char* op, const char* a_what, const char* b_what) {
   require_defined(a, op, a_what);
   require_defined(b, op, b_what);
   if (a.shape() != b.shape())
-    throw Error(std::string(op) + ": " + a_what + " of shape " + shape_string(a.shape()) + " does not match " +
-                b_what + " of shape " + shape_string(b.shape()));
+    throw Error(std::string(op) + ": " + a_what + " of shape " + shape_string(a.shape()) + " does not match " + b_what +
+                " of shape " + shape_string(b.shape()));
 }
 
 }  // namespace detail

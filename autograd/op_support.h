@@ -14,8 +14,7 @@ void require_defined(const Variable& v, const char* op, const char* what);
 // Throws unless v has rank 4: "<op>: <what> must be NCHW (rank 4), got <shape>".
 void require_nchw(const Variable& v, const char* op, const char* what);
 // Throws "<op>: <a_what> of shape A does not match <b_what> of shape B" unless equal.
-void require_same_shape(const Variable& a, const Variable& b, const char* op, const char* a_what,
-                        const char* b_what);
+void require_same_shape(const Variable& a, const Variable& b, const char* op, const char* a_what, const char* b_what);
 
 // Called by conv2d / linear each time they run a weight or bias gradient kernel.
 void note_parameter_gradient_run();

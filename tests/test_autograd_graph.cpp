@@ -91,9 +91,8 @@ TEST_CASE("DeepDream case: no parameter gradient computed or kept, only the path
   Params p;
   auto run = [&p](bool weights_require_grad, std::vector<std::string>* names, int64_t* backward_allocations) {
     Tape t;
-    std::vector<Variable> v{t.leaf(p.x, true), t.leaf(p.w1, weights_require_grad),
-                            t.leaf(p.b1, weights_require_grad), t.leaf(p.w2, weights_require_grad),
-                            t.leaf(p.b2, weights_require_grad)};
+    std::vector<Variable> v{t.leaf(p.x, true), t.leaf(p.w1, weights_require_grad), t.leaf(p.b1, weights_require_grad),
+                            t.leaf(p.w2, weights_require_grad), t.leaf(p.b2, weights_require_grad)};
     // Ops on constants only are not recorded (e.g. preparing a guide image).
     Variable guide = relu(t, scale(t, t.constant(p.w1), 2.0f));
     CHECK(t.size() == 0);
@@ -116,8 +115,8 @@ TEST_CASE("DeepDream case: no parameter gradient computed or kept, only the path
   run(true, &names_all, &alloc_all);
   CHECK(parameter_gradient_runs() == runs0 + 2);  // the counter does see the two convolutions
 
-  const std::vector<std::string> expected{"conv2d", "relu",       "max_pool2d",      "lrn",
-                                          "conv2d_relu", "concat_channels", "mean_squares"};
+  const std::vector<std::string> expected{"conv2d",          "relu",        "max_pool2d", "lrn", "conv2d_relu",
+                                          "concat_channels", "mean_squares"};
   CHECK(names_input_only == expected);
   CHECK(names_all == expected);
   // Parameter gradients are 4 buffers (w1, b1, w2, b2) that the input-only run never allocates.

@@ -17,9 +17,9 @@ namespace {
 int64_t bytes_of(const Shape& s) { return (shape_numel(s) * 4 + 63) / 64 * 64; }  // 64-byte blocks (tensor.cpp)
 
 struct Retained {
-  int64_t bytes;     // kept by the op's entry after the forward
-  Shape in, out;     // shapes of s and y
-  bool grad_ok;      // after backward, x has a gradient and nothing else stays live
+  int64_t bytes;  // kept by the op's entry after the forward
+  Shape in, out;  // shapes of s and y
+  bool grad_ok;   // after backward, x has a gradient and nothing else stays live
 };
 
 Retained retained_by(const std::function<Variable(Tape&, const Variable&)>& op, const Shape& shape) {
@@ -104,11 +104,17 @@ TEST_CASE("each op keeps exactly what its backward reads", "[autograd][memory]")
       {"roll2d (nothing)", [](Tape& t, const Variable& v) { return roll2d(t, v, 2, -1); }, false, false},
       {"scale (nothing)", [](Tape& t, const Variable& v) { return scale(t, v, 3.0f); }, false, false},
       {"add (nothing)", [](Tape& t, const Variable& v) { return add(t, v, v); }, false, false},
-      {"reshape (nothing)", [](Tape& t, const Variable& v) { return reshape(t, v, {6, 56}); }, false, false},
-      {"slice_channels (nothing)", [](Tape& t, const Variable& v) { return slice_channels(t, v, 2, 5); }, false,
-       false},
-      {"concat_channels (nothing)", [](Tape& t, const Variable& v) { return concat_channels(t, {v, v}); }, false,
-       false},
+      {"reshape (nothing)",
+       [](Tape& t, const Variable& v) {
+         return reshape(t, v, {6, 56});
+       },
+       false, false},
+      {"slice_channels (nothing)", [](Tape& t, const Variable& v) { return slice_channels(t, v, 2, 5); }, false, false},
+      {"concat_channels (nothing)",
+       [](Tape& t, const Variable& v) {
+         return concat_channels(t, {v, v});
+       },
+       false, false},
       {"mean (nothing)", [](Tape& t, const Variable& v) { return mean(t, v); }, false, false},
       {"mean_squares (input)", [](Tape& t, const Variable& v) { return mean_squares(t, v); }, true, false},
   };

@@ -69,9 +69,8 @@ TEST_CASE("conv2d gradients: stride, asymmetric padding, dilation; input, weight
     s.stride_h = s.stride_w = 3;
     s.pad_top = s.pad_left = s.pad_bottom = s.pad_right = 2;
   }
-  std::vector<GradCheckInput> in{{"x", test::random_tensor(xs, 1)},
-                                 {"w", test::random_tensor(ws, 2)},
-                                 {"b", test::random_tensor({4}, 3)}};
+  std::vector<GradCheckInput> in{
+      {"x", test::random_tensor(xs, 1)}, {"w", test::random_tensor(ws, 2)}, {"b", test::random_tensor({4}, 3)}};
   expect_pass(check_gradients(conv_graph(s, true), in));
 }
 

@@ -31,8 +31,8 @@ TEST_CASE("concat_channels gradient, one part without gradient", "[autograd][con
 
 TEST_CASE("concat_channels of the same value twice accumulates both gradients", "[autograd][concat]") {
   auto f = [](Tape& t, const std::vector<Variable>& v) { return concat_channels(t, {v[0], v[1], v[0]}); };
-  expect_pass(check_gradients(f, {{"a", test::random_tensor({1, 2, 3, 3}, 23)},
-                                  {"b", test::random_tensor({1, 1, 3, 3}, 24)}}));
+  expect_pass(
+      check_gradients(f, {{"a", test::random_tensor({1, 2, 3, 3}, 23)}, {"b", test::random_tensor({1, 1, 3, 3}, 24)}}));
 }
 
 TEST_CASE("slice_channels: gradient lands in a zero tensor of the full shape", "[autograd][slice]") {
@@ -76,8 +76,8 @@ TEST_CASE("linear gradients: input, weights, bias; 4-D input flattened", "[autog
   }
   SECTION("no bias, only weights") {
     auto g = [](Tape& t, const std::vector<Variable>& v) { return linear(t, v[0], v[1], Variable()); };
-    expect_pass(check_gradients(g, {{"x", test::random_tensor({2, 3}, 36), false},
-                                    {"w", test::random_tensor({5, 3}, 37)}}));
+    expect_pass(
+        check_gradients(g, {{"x", test::random_tensor({2, 3}, 36), false}, {"w", test::random_tensor({5, 3}, 37)}}));
   }
 }
 
@@ -133,9 +133,7 @@ TEST_CASE("add, scale and reshape gradients, including add(x, x)", "[autograd][e
     expect_pass(check_gradients(f, {{"a", test::random_tensor({2, 3}, 50)}, {"b", test::random_tensor({2, 3}, 51)}}));
   }
   SECTION("add(x, x) and a second use of x") {
-    auto f = [](Tape& t, const std::vector<Variable>& v) {
-      return add(t, add(t, v[0], v[0]), softmax(t, v[0]));
-    };
+    auto f = [](Tape& t, const std::vector<Variable>& v) { return add(t, add(t, v[0], v[0]), softmax(t, v[0])); };
     expect_pass(check_gradients(f, {{"x", test::random_tensor({2, 4}, 52)}}));
   }
   SECTION("scale") {
@@ -151,10 +149,18 @@ TEST_CASE("add, scale and reshape gradients, including add(x, x)", "[autograd][e
 TEST_CASE("reduction gradients: sum, mean, mean_squares, dot_constant", "[autograd][reduce]") {
   const Tensor g = test::random_tensor({1, 3, 2, 4}, 60);
   GraphBuilder f;
-  SECTION("sum") { f = [](Tape& t, const std::vector<Variable>& v) { return sum(t, v[0]); }; }
-  SECTION("mean") { f = [](Tape& t, const std::vector<Variable>& v) { return mean(t, v[0]); }; }
-  SECTION("mean_squares") { f = [](Tape& t, const std::vector<Variable>& v) { return mean_squares(t, v[0]); }; }
-  SECTION("dot_constant") { f = [g](Tape& t, const std::vector<Variable>& v) { return dot_constant(t, v[0], g); }; }
+  SECTION("sum") {
+    f = [](Tape& t, const std::vector<Variable>& v) { return sum(t, v[0]); };
+  }
+  SECTION("mean") {
+    f = [](Tape& t, const std::vector<Variable>& v) { return mean(t, v[0]); };
+  }
+  SECTION("mean_squares") {
+    f = [](Tape& t, const std::vector<Variable>& v) { return mean_squares(t, v[0]); };
+  }
+  SECTION("dot_constant") {
+    f = [g](Tape& t, const std::vector<Variable>& v) { return dot_constant(t, v[0], g); };
+  }
   SECTION("reduction of a reduction's input scaled (chain through a scalar)") {
     f = [](Tape& t, const std::vector<Variable>& v) { return scale(t, mean_squares(t, v[0]), 3.0f); };
   }
