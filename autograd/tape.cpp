@@ -46,15 +46,22 @@ void Tape::backward(const Variable& loss) {
     throw Error("autograd: backward() needs a one-element loss, got shape " + shape_string(loss.shape()));
   if (!loss.requires_grad()) throw Error("autograd: the loss does not depend on any value that requires a gradient");
   accumulate_grad(loss.grad_slot(), Tensor(loss.shape(), 1.0f));
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    Entry& e = *it;
-    if (e.backward && !e.output->grad.empty()) {
-      Tensor g = std::move(e.output->grad);
-      e.output->grad = Tensor();
-      e.backward(g);
+  try {
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+      Entry& e = *it;
+      if (e.backward && !e.output->grad.empty()) {
+        Tensor g = std::move(e.output->grad);
+        e.output->grad = Tensor();
+        e.backward(g);
+      }
+      // Release what the closure held (saved activations) as soon as it ran.
+      e.backward = nullptr;
     }
-    // Release what the closure held (saved activations) as soon as it ran.
-    e.backward = nullptr;
+  } catch (...) {
+    // A half-run tape cannot be resumed: drop it (and the activations it
+    // holds) so the error leaves no stale entries behind.
+    entries_.clear();
+    throw;
   }
   entries_.clear();
 }

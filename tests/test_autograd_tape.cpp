@@ -175,3 +175,25 @@ TEST_CASE("numeric_gradient is exact for a linear map", "[autograd][gradcheck]")
   REQUIRE(g.size() == 5);
   for (double d : g) CHECK(d == Approx(0.5).epsilon(1e-5));
 }
+
+TEST_CASE("a backward that throws leaves an empty tape behind", "[autograd][tape]") {
+  Tape t;
+  Variable x = t.leaf(Tensor({1, 2, 2, 2}, 1.0f), true);
+  Variable y = relu(t, x);
+  // An op whose backward produces a gradient of the wrong shape.
+  GradSlot ys = y.grad_slot();
+  Variable z = t.record("bad_shape", Tensor({1}, 0.0f), {y}, [ys](const Tensor&) { accumulate_grad(ys, Tensor({3})); });
+  CHECK(t.size() == 2);
+  CHECK_THROWS_WITH(t.backward(z), Contains("1x2x2x2") && Contains("3"));
+  CHECK(t.size() == 0);
+}
+
+TEST_CASE("gradcheck max_elements checks an evenly strided subset", "[autograd][gradcheck]") {
+  GradCheckOptions o;
+  o.max_elements = 5;
+  auto f = [](Tape& t, const std::vector<Variable>& v) { return scale(t, v[0], 2.0f); };
+  GradCheckResult r = check_gradients(f, {{"x", test::random_tensor({4, 5}, 91)}}, o);
+  INFO(r.message);
+  CHECK(r.ok);
+  CHECK(r.checked == 5);
+}
