@@ -119,10 +119,11 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
         pack_a(g, ic, mc, pc, kc, mr, a_pack);
         for (int64_t jr = 0; jr < nc; jr += nr) {
           const int n_valid = static_cast<int>(min64(nr, nc - jr));
+          const int vectors = (n_valid + kern.vector_width - 1) / kern.vector_width;
           for (int64_t ir = 0; ir < mc; ir += mr) {
             const int m_valid = static_cast<int>(min64(mr, mc - ir));
-            kern.by_rows[m_valid](kc, a_pack + ir * kc, b_pack + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc,
-                                  g.alpha, beta, m_valid, n_valid);
+            kern.by_tile[m_valid][vectors](kc, a_pack + ir * kc, b_pack + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr,
+                                           g.ldc, g.alpha, beta, m_valid, n_valid);
           }
         }
       }

@@ -8,11 +8,13 @@
 // Packed layouts (kc = depth of the current K block):
 //   A micro-panel: kc x MR floats, element (i, p) at a[p * MR + i]
 //   B micro-panel: kc x NR floats, element (p, j) at b[p * NR + j]
-// Rows/columns past the matrix edge are packed as zeros. Columns: the kernel
-// computes all NR and only the store is trimmed to n. Rows: each ISA has one
-// kernel per row count 1..MR (same template), so a bottom edge tile of r rows
-// runs the r-row kernel instead of wasting MR - r rows of FMAs (GoogLeNet's
-// channel counts, 16, 32, 48, 64, ..., rarely divide the tile height).
+// Rows/columns past the matrix edge are packed as zeros. Each ISA has one
+// kernel per tile size r x v (r = 1..MR rows, v = 1..NV vectors of columns,
+// all from the same template reading full-size panels), so an edge tile runs
+// the smallest kernel that covers it instead of wasting FMAs on padding:
+// GoogLeNet's channel counts (16, 32, 48, ...) rarely divide the tile height,
+// and its small maps (7x7 = 49, 14x14 = 196 pixels) the tile width. Only the
+// store is trimmed to the exact m x n.
 #include <cstdint>
 #include <utility>
 
@@ -27,10 +29,14 @@ using MicroKernelFn = void (*)(int64_t kc, const float* a, const float* b, float
                                float beta, int m, int n);
 
 constexpr int kMaxMicroRows = 16;
+constexpr int kMaxMicroVectors = 4;
 
 struct MicroKernel {
-  MicroKernelFn by_rows[kMaxMicroRows + 1];  // [r]: kernel for an r-row tile (r = 1..mr), A stride mr
-  int mr, nr;                                // register tile
+  // [r][v]: kernel for an r-row, v-vector tile (r = 1..mr, v = 1..nr / vector_width)
+  MicroKernelFn by_tile[kMaxMicroRows + 1][kMaxMicroVectors + 1];
+  int mr, nr;        // full register tile
+  int vector_width;  // floats per SIMD vector
+
   int mc, kc, nc;  // cache blocks: A block mc x kc (L2), B micro-panel kc x nr (L1), B block kc x nc
   const char* name;
 };
@@ -43,9 +49,10 @@ const MicroKernel& micro_kernel_avx2();
 const MicroKernel& micro_kernel_avx512();
 const MicroKernel& micro_kernel_neon();
 
-// S: one of the simd:: structs; tile MR x (NV * S::width); A_STRIDE: rows
-// in the packed A micro-panel (>= MR: the edge kernels read full panels).
-template <class S, int MR, int NV, int A_STRIDE = MR>
+// S: one of the simd:: structs; tile MR x (NV * S::width); A_STRIDE,
+// B_STRIDE: rows / columns of the packed micro-panels (>= the tile: the edge
+// kernels read full-size panels).
+template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
 void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
                   int n) {
   using V = typename S::V;
@@ -68,7 +75,7 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
       for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
     }
     a += A_STRIDE;
-    b += NR;
+    b += B_STRIDE;
   }
 
   const V valpha = S::broadcast(alpha);
@@ -101,16 +108,31 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
     }
 }
 
-template <class S, int MR, int NV, int... R>
-MicroKernel make_micro_kernel_impl(std::integer_sequence<int, R...>, int mc, int kc, int nc, const char* name) {
-  static_assert(MR <= kMaxMicroRows, "micro-tile taller than MicroKernel::by_rows");
-  return MicroKernel{{nullptr, &micro_kernel<S, R + 1, NV, MR>...}, MR, NV * S::width, mc, kc, nc, name};
+// Fills row R of the table: kernels R x 1 .. R x NV vectors.
+template <class S, int MR, int NV, int R, int... V>
+void fill_tile_row(MicroKernelFn* row, std::integer_sequence<int, V...>) {
+  ((row[V + 1] = &micro_kernel<S, R, V + 1, MR, NV * S::width>), ...);
 }
 
-// The MicroKernel of tile MR x (NV * S::width) with its 1..MR-row variants.
+template <class S, int MR, int NV, int... R>
+void fill_tile_table(MicroKernel& k, std::integer_sequence<int, R...>) {
+  (fill_tile_row<S, MR, NV, R + 1>(k.by_tile[R + 1], std::make_integer_sequence<int, NV>{}), ...);
+}
+
+// The MicroKernel of full tile MR x (NV * S::width) with all its edge sizes.
 template <class S, int MR, int NV>
 MicroKernel make_micro_kernel(int mc, int kc, int nc, const char* name) {
-  return make_micro_kernel_impl<S, MR, NV>(std::make_integer_sequence<int, MR>{}, mc, kc, nc, name);
+  static_assert(MR <= kMaxMicroRows && NV <= kMaxMicroVectors, "micro-tile larger than MicroKernel::by_tile");
+  MicroKernel k{};
+  fill_tile_table<S, MR, NV>(k, std::make_integer_sequence<int, MR>{});
+  k.mr = MR;
+  k.nr = NV * S::width;
+  k.vector_width = S::width;
+  k.mc = mc;
+  k.kc = kc;
+  k.nc = nc;
+  k.name = name;
+  return k;
 }
 
 }  // namespace gemm_detail
