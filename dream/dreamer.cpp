@@ -7,6 +7,7 @@
 #include "dream/laplacian_normalise.h"
 #include "dream/octave_pyramid.h"
 #include "tensor/elementwise.h"
+#include "tensor/roll.h"
 
 namespace dream {
 
@@ -54,8 +55,10 @@ double dream_step(GradientSource& source, Tensor& x, const DreamSettings& s, Rng
   }
   if (s.regularisers.any_gradient_term()) add_regulariser_gradients(s.regularisers, rolled, g);
   ascend(rolled, g, s.step);
-  g = Tensor();  // free before the roll back allocates (memory peak on big images)
-  x = roll_image(rolled, inverse(shift));
+  g = Tensor();
+  // Roll back into x's own storage: no third full-size image at the peak.
+  const Shift back = inverse(shift);
+  roll2d(x.n() * x.c(), x.h(), x.w(), back.dy, back.dx, rolled.data(), x.data());
   rolled = Tensor();
   if (s.regularisers.blur_every > 0 && (step_index + 1) % s.regularisers.blur_every == 0)
     blur_image(x, s.regularisers.blur_sigma);

@@ -49,7 +49,7 @@ Tensor resize_image(const Tensor& image, int64_t height, int64_t width) {
 std::vector<Tensor> build_octave_bases(const Tensor& image, const OctavePlan& plan) {
   std::vector<Tensor> bases;
   bases.reserve(plan.sizes.size());
-  bases.push_back(image.clone());
+  bases.push_back(image);  // shares the caller's storage: bases are only read (saves a full-size copy)
   for (size_t i = 1; i < plan.sizes.size(); ++i)
     bases.push_back(resize_image(bases.back(), plan.sizes[i].height, plan.sizes[i].width));
   return bases;

@@ -34,7 +34,8 @@ OctavePlan plan_octaves(int64_t height, int64_t width, int octaves, double octav
 Tensor resize_image(const Tensor& image, int64_t height, int64_t width);
 
 // The pyramid's base images for a plan, largest first; level i is made from
-// level i-1 (as the notebook's successive zooms).
+// level i-1 (as the notebook's successive zooms). Level 0 shares `image`'s
+// storage (a view, not a copy): callers must not write to the bases.
 std::vector<Tensor> build_octave_bases(const Tensor& image, const OctavePlan& plan);
 
 }  // namespace dream

@@ -11,7 +11,7 @@ ProgressStyle choose_progress_style(std::FILE* stream, bool quiet) {
 }
 
 ProgressBar::ProgressBar(ProgressStyle style, std::FILE* out, std::string label)
-    : style_(style), out_(out), label_(std::move(label)) {}
+    : style_(style), out_(out), label_(std::move(label)), start_(Clock::now()), octave_start_(start_) {}
 
 std::string ProgressBar::format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";
@@ -44,10 +44,6 @@ std::string ProgressBar::render(const DreamProgress& p, double elapsed_s, double
 void ProgressBar::update(const DreamProgress& p) {
   if (style_ == ProgressStyle::Quiet) return;
   const auto now = Clock::now();
-  if (!started_) {
-    start_ = now;
-    started_ = true;
-  }
   if (p.octave != octave_) {
     octave_ = p.octave;
     octave_start_ = now;

@@ -31,8 +31,8 @@ class ProgressBar {
   ProgressStyle style_;
   std::FILE* out_;
   std::string label_;
-  Clock::time_point start_, octave_start_;
-  bool started_ = false, bar_open_ = false;
+  Clock::time_point start_, octave_start_;  // start_: construction, i.e. just before the first step
+  bool bar_open_ = false;
   int octave_ = -1;
 };
 
