@@ -49,7 +49,7 @@ GraphBuilder conv_graph(const ConvSpec& s, bool with_bias) {
 
 }  // namespace
 
-TEST_CASE("conv2d gradients: stride, asymmetric padding, dilation; input, weight and bias", "[autograd][conv2d]") {
+TEST_CASE("conv2d gradients of input, weight and bias: stride, asymmetric padding, dilation", "[autograd][conv2d]") {
   ConvSpec s;
   Shape xs{1, 3, 7, 6}, ws{4, 3, 3, 2};
   SECTION("stride 2x1, pads t1 l0 b2 r1") {

@@ -62,7 +62,7 @@ TEST_CASE("slice_channels forward is a view of its input", "[autograd][slice]") 
   CHECK(s.value().data() == x.value().data() + 4);
 }
 
-TEST_CASE("linear gradients: input, weights, bias; 4-D input flattened", "[autograd][linear]") {
+TEST_CASE("linear gradients of input, weights and bias, 4-D input flattened", "[autograd][linear]") {
   auto f = [](Tape& t, const std::vector<Variable>& v) { return linear(t, v[0], v[1], v[2]); };
   SECTION("(N, I) input") {
     expect_pass(check_gradients(f, {{"x", test::random_tensor({3, 5}, 30)},

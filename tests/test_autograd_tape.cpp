@@ -97,7 +97,7 @@ TEST_CASE("leaf gradients accumulate across backward calls until zero_grad", "[a
   CHECK(x.grad().empty());
 }
 
-TEST_CASE("an intermediate gradient is freed once used; a leaf keeps its gradient", "[autograd][tape]") {
+TEST_CASE("an intermediate gradient is freed once used, a leaf keeps its gradient", "[autograd][tape]") {
   Tape t;
   Variable x = t.leaf(test::random_tensor({4}, 84), true);
   Variable y = scale(t, x, 3.0f);
