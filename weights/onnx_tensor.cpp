@@ -1,6 +1,7 @@
 #include "weights/onnx_tensor.h"
 
 #include <cstring>
+#include <type_traits>
 
 namespace dream::onnx {
 
@@ -46,6 +47,10 @@ template <typename Wire, typename Out>
 void decode_raw(const uint8_t* raw, size_t raw_size, std::vector<Out>& out) {
   size_t count = raw_size / sizeof(Wire);
   out.resize(count);
+  if (std::is_same<Wire, Out>::value) {
+    if (count) std::memcpy(out.data(), raw, count * sizeof(Wire));
+    return;
+  }
   for (size_t i = 0; i < count; ++i) {
     Wire v;
     std::memcpy(&v, raw + i * sizeof(Wire), sizeof(Wire));
