@@ -7,10 +7,11 @@
 // pass (gathered per output row, so threads never share a row) followed by
 // the transposed horizontal pass, which folds the padding back onto the edge
 // pixels it replicated.
+#include "tensor/blur.h"
+
 #include <algorithm>
 #include <vector>
 
-#include "tensor/blur.h"
 #include "tensor/parallel.h"
 
 namespace dream {

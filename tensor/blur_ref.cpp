@@ -13,8 +13,8 @@ namespace dream {
 
 void BlurParams::validate() const {
   if (planes < 1 || h < 1 || w < 1)
-    throw Error("gaussian_blur: planes, h, w must be >= 1 (got " + std::to_string(planes) + "x" +
-                std::to_string(h) + "x" + std::to_string(w) + ")");
+    throw Error("gaussian_blur: planes, h, w must be >= 1 (got " + std::to_string(planes) + "x" + std::to_string(h) +
+                "x" + std::to_string(w) + ")");
   if (!(sigma > 0.0f) || !std::isfinite(sigma))
     throw Error("gaussian_blur: sigma must be > 0 and finite (got " + std::to_string(sigma) + ")");
 }

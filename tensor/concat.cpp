@@ -1,11 +1,12 @@
 // Channel concatenation and its backward, the split. In NCHW each part of one
 // image is one contiguous block of C_i * H * W floats, so both directions are
 // block copies; threads take (image, part) pairs.
+#include "tensor/concat.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "tensor/concat.h"
 #include "tensor/error.h"
 #include "tensor/parallel.h"
 

@@ -3,12 +3,13 @@
 //   backward input   grad_in(N,I) = grad_out(N,O) * w(O,I)
 //   backward weights grad_w(O,I)  = grad_out(N,O)^T * in(N,I)
 // Outputs are overwritten, not accumulated.
+#include "tensor/linear.h"
+
 #include <algorithm>
 #include <string>
 
 #include "tensor/error.h"
 #include "tensor/gemm.h"
-#include "tensor/linear.h"
 
 namespace dream {
 
@@ -16,8 +17,8 @@ namespace {
 
 void check(const LinearParams& p, const char* what) {
   if (p.n < 1 || p.in_features < 1 || p.out_features < 1)
-    throw Error(std::string(what) + ": n, in_features, out_features must be >= 1 (got " + std::to_string(p.n) +
-                ", " + std::to_string(p.in_features) + ", " + std::to_string(p.out_features) + ")");
+    throw Error(std::string(what) + ": n, in_features, out_features must be >= 1 (got " + std::to_string(p.n) + ", " +
+                std::to_string(p.in_features) + ", " + std::to_string(p.out_features) + ")");
 }
 
 }  // namespace

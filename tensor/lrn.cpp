@@ -52,8 +52,7 @@ void sub_squares(int64_t len, const float* x, double* sum) {
 }
 
 // scale (C rows of `len`, row stride `ld`) for the strip starting at x.
-void strip_scale(const LrnParams& p, int64_t hw, int64_t len, const float* x, float* scale, int64_t ld,
-                 double* sum) {
+void strip_scale(const LrnParams& p, int64_t hw, int64_t len, const float* x, float* scale, int64_t ld, double* sum) {
   const float a = p.alpha / float(p.size);
   std::fill(sum, sum + len, 0.0);
   for (int64_t k = 0; k <= std::min(p.size / 2, p.c - 1); ++k) add_squares(len, x + k * hw, sum);

@@ -45,8 +45,8 @@ void lrn_forward_ref(const LrnParams& p, const float* in, float* out, float* sca
       }
 }
 
-void lrn_backward_ref(const LrnParams& p, const float* in, const float* out, const float* scale,
-                      const float* grad_out, float* grad_in) {
+void lrn_backward_ref(const LrnParams& p, const float* in, const float* out, const float* scale, const float* grad_out,
+                      float* grad_in) {
   p.validate();
   int64_t hw = p.h * p.w, chw = p.c * hw;
   double k = 2.0 * double(p.alpha) * double(p.beta) / double(p.size);
@@ -64,8 +64,7 @@ void lrn_backward_ref(const LrnParams& p, const float* in, const float* out, con
           int64_t at2 = b * chw + c2 * hw + i;
           sum += double(grad_out[at2]) * double(out[at2]) / scale_of(c2);
         }
-        grad_in[at] = float(double(grad_out[at]) * std::pow(scale_of(ch), -double(p.beta)) -
-                            k * double(in[at]) * sum);
+        grad_in[at] = float(double(grad_out[at]) * std::pow(scale_of(ch), -double(p.beta)) - k * double(in[at]) * sum);
       }
 }
 

@@ -7,6 +7,8 @@
 // The padded buffer removes the border special cases: no window ever needs
 // clipping in x. Max is exact (same values as pool_ref.cpp); average sums in
 // float in a different order than the reference (agrees to ~1e-6 relative).
+#include "tensor/pool.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -15,7 +17,6 @@
 
 #include "tensor/error.h"
 #include "tensor/parallel.h"
-#include "tensor/pool.h"
 
 namespace dream {
 
@@ -51,8 +52,8 @@ int64_t row_buffer_length(const Pool2dParams& p) { return p.pad_left + p.w_in + 
 
 void check_global_shape(int64_t n, int64_t c, int64_t hw) {
   if (n < 1 || c < 1 || hw < 1)
-    throw Error("global_avgpool: n, c and h*w must be >= 1 (got n=" + std::to_string(n) + ", c=" +
-                std::to_string(c) + ", hw=" + std::to_string(hw) + ")");
+    throw Error("global_avgpool: n, c and h*w must be >= 1 (got n=" + std::to_string(n) + ", c=" + std::to_string(c) +
+                ", hw=" + std::to_string(hw) + ")");
 }
 
 }  // namespace

@@ -4,12 +4,13 @@
 //   2. a horizontal blend gathered through per-column tables (x0, x1, w1)
 //      computed once per call.
 // The backward runs the adjoint of those two steps in reverse order.
+#include "tensor/resize.h"
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "tensor/parallel.h"
-#include "tensor/resize.h"
 
 namespace dream {
 

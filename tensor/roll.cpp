@@ -1,8 +1,9 @@
 // Circular shift of planes: each output row is one input row rotated, i.e.
 // two block copies. Threads take rows of all planes.
+#include "tensor/roll.h"
+
 #include <algorithm>
 
-#include "tensor/roll.h"
 #include "tensor/parallel.h"
 
 namespace dream {

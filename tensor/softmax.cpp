@@ -1,12 +1,13 @@
 // Softmax over rows; threads take rows. Per row: maximum, exponentials and
 // their sum (in double, so 1000-class rows sum without loss), normalise.
+#include "tensor/softmax.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "tensor/error.h"
 #include "tensor/parallel.h"
-#include "tensor/softmax.h"
 
 namespace dream {
 

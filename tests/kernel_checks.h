@@ -33,8 +33,8 @@ struct GradCheck {
 // The relative error's denominator is floored at 1e-2 * max |numeric| so an
 // element whose true gradient is ~0 is judged on the scale of the others.
 inline GradCheck finite_difference_check(const KernelFn& f, std::vector<float> x, int64_t out_size,
-                                         const std::vector<float>& g, const std::vector<float>& analytic,
-                                         float h, double tol) {
+                                         const std::vector<float>& g, const std::vector<float>& analytic, float h,
+                                         double tol) {
   std::vector<float> y(size_t(out_size), 0.0f);
   auto loss = [&](const std::vector<float>& at) {
     f(at.data(), y.data());
@@ -65,8 +65,8 @@ inline GradCheck finite_difference_check(const KernelFn& f, std::vector<float> x
   }
   r.ok = r.max_rel_error < tol;
   std::ostringstream m;
-  m << "finite differences: max rel error " << r.max_rel_error << " at " << worst << " (analytic "
-    << analytic[worst] << ", numeric " << numeric[worst] << "), tolerance " << tol;
+  m << "finite differences: max rel error " << r.max_rel_error << " at " << worst << " (analytic " << analytic[worst]
+    << ", numeric " << numeric[worst] << "), tolerance " << tol;
   r.message = m.str();
   return r;
 }
@@ -123,9 +123,9 @@ inline KernelFixture read_kernel_fixture(const std::string& name) {
 
 }  // namespace dream::test
 
-#define CHECK_GRADIENT(check)   \
-  do {                          \
-    auto _gc = (check);         \
-    INFO(_gc.message);          \
-    CHECK(_gc.ok);              \
+#define CHECK_GRADIENT(check) \
+  do {                        \
+    auto _gc = (check);       \
+    INFO(_gc.message);        \
+    CHECK(_gc.ok);            \
   } while (0)

@@ -21,7 +21,7 @@ BlurParams blur(int64_t planes, int64_t h, int64_t w, float sigma) {
 }
 // 1x1 planes, single rows/columns, a radius larger than the image, odd sizes.
 std::vector<BlurParams> configs() {
-  return {blur(2, 1, 1, 1.0f),  blur(3, 1, 7, 1.0f),   blur(2, 5, 1, 0.7f),   blur(1, 3, 3, 2.0f),
+  return {blur(2, 1, 1, 1.0f),   blur(3, 1, 7, 1.0f),   blur(2, 5, 1, 0.7f),   blur(1, 3, 3, 2.0f),
           blur(3, 17, 13, 0.5f), blur(2, 12, 19, 1.5f), blur(3, 40, 33, 3.0f), blur(1, 64, 61, 1.0f)};
 }
 }  // namespace
@@ -107,8 +107,8 @@ TEST_CASE("blur matches OpenCV GaussianBlur with replicated borders", "[blur][fi
     const char* name;
     float sigma;
   };
-  for (const Case& c : {Case{"blur_11x14_sigma1.3", 1.3f}, Case{"blur_20x17_sigma0.8", 0.8f},
-                        Case{"blur_6x5_sigma2", 2.0f}}) {
+  for (const Case& c :
+       {Case{"blur_11x14_sigma1.3", 1.3f}, Case{"blur_20x17_sigma0.8", 0.8f}, Case{"blur_6x5_sigma2", 2.0f}}) {
     INFO(c.name);
     dream::test::KernelFixture fx = dream::test::read_kernel_fixture(c.name);
     BlurParams p = blur(fx.in_shape[0], fx.in_shape[1], fx.in_shape[2], c.sigma);

@@ -33,8 +33,8 @@ TEST_CASE("linear by hand", "[linear]") {
 
 TEST_CASE("linear matches the reference", "[linear]") {
   uint32_t seed = 1;
-  for (LinearParams p : {linear(1, 1, 1), linear(2, 17, 5), linear(3, 33, 19), linear(1, 1024, 1000),
-                         linear(2, 1024, 1000)}) {
+  for (LinearParams p :
+       {linear(1, 1, 1), linear(2, 17, 5), linear(3, 33, 19), linear(1, 1024, 1000), linear(2, 1024, 1000)}) {
     INFO("n=" << p.n << " in=" << p.in_features << " out=" << p.out_features);
     std::vector<float> x = random_floats(p.n * p.in_features, seed++);
     std::vector<float> w = random_floats(p.out_features * p.in_features, seed++);

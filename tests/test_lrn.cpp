@@ -22,8 +22,8 @@ LrnParams lrn(int64_t n, int64_t c, int64_t h, int64_t w, int64_t size, float al
 
 std::string describe(const LrnParams& p) {
   std::ostringstream s;
-  s << p.n << "x" << p.c << "x" << p.h << "x" << p.w << " size=" << p.size << " alpha=" << p.alpha
-    << " beta=" << p.beta << " bias=" << p.bias;
+  s << p.n << "x" << p.c << "x" << p.h << "x" << p.w << " size=" << p.size << " alpha=" << p.alpha << " beta=" << p.beta
+    << " bias=" << p.bias;
   return s.str();
 }
 
@@ -32,7 +32,7 @@ int64_t numel(const LrnParams& p) { return p.n * p.c * p.h * p.w; }
 // Channel counts not multiples of 16, 1x1 images, strips of 128 pixels that
 // do not divide H*W, even sizes, windows wider than C, both beta paths.
 std::vector<LrnParams> configs() {
-  return {lrn(2, 3, 1, 1, 5, 1e-4f, 0.75f, 1.0f),  lrn(2, 17, 7, 9, 5, 0.3f, 0.75f, 1.0f),
+  return {lrn(2, 3, 1, 1, 5, 1e-4f, 0.75f, 1.0f),    lrn(2, 17, 7, 9, 5, 0.3f, 0.75f, 1.0f),
           lrn(1, 64, 13, 11, 5, 1e-4f, 0.75f, 1.0f), lrn(2, 5, 3, 3, 1, 0.5f, 0.75f, 2.0f),
           lrn(2, 6, 4, 5, 4, 0.5f, 0.5f, 1.0f),      lrn(1, 3, 5, 5, 7, 0.8f, 0.75f, 1.0f),
           lrn(2, 19, 10, 13, 3, 0.2f, 1.3f, 1.5f),   lrn(1, 33, 16, 16, 5, 1.0f, 0.75f, 0.5f)};
@@ -78,7 +78,8 @@ TEST_CASE("lrn forward and backward match the reference", "[lrn]") {
     INFO(describe(p));
     int64_t n = numel(p);
     std::vector<float> x = random_floats(n, seed++, -3.0f, 3.0f), g = random_floats(n, seed++);
-    std::vector<float> y(static_cast<size_t>(n)), yr(static_cast<size_t>(n)), s(static_cast<size_t>(n)), sr(static_cast<size_t>(n));
+    std::vector<float> y(static_cast<size_t>(n)), yr(static_cast<size_t>(n)), s(static_cast<size_t>(n)),
+        sr(static_cast<size_t>(n));
     lrn_forward(p, x.data(), y.data(), s.data());
     lrn_forward_ref(p, x.data(), yr.data(), sr.data());
     CHECK_ALL_CLOSE(y.data(), yr.data(), n, 1e-5, 1e-7);
@@ -123,8 +124,8 @@ TEST_CASE("lrn matches PyTorch for odd sizes", "[lrn][fixture]") {
     int64_t size;
     float alpha;
   };
-  for (const Case& c : {Case{"lrn_size3_alpha0.5_beta0.75_bias1", 3, 0.5f},
-                        Case{"lrn_size5_alpha1e-4_beta0.75_bias1", 5, 1e-4f}}) {
+  for (const Case& c :
+       {Case{"lrn_size3_alpha0.5_beta0.75_bias1", 3, 0.5f}, Case{"lrn_size5_alpha1e-4_beta0.75_bias1", 5, 1e-4f}}) {
     INFO(c.name);
     dream::test::KernelFixture fx = dream::test::read_kernel_fixture(c.name);
     LrnParams p = lrn(fx.in_shape[0], fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], c.size, c.alpha, 0.75f, 1.0f);

@@ -36,7 +36,7 @@ std::vector<Pool2dParams> odd_configs() {
     v.push_back(pool(2, 17, 1, 1, 3, 2, 1, ceil_mode));
     v.push_back(pool(2, 5, 7, 9, 3, 2, 0, ceil_mode));
     v.push_back(pool(2, 5, 8, 13, 3, 2, 1, ceil_mode));
-    v.push_back(pool(2, 3, 11, 7, 2, 3, 1, ceil_mode));  // stride > kernel
+    v.push_back(pool(2, 3, 11, 7, 2, 3, 1, ceil_mode));   // stride > kernel
     v.push_back(pool(2, 3, 13, 13, 3, 5, 2, ceil_mode));  // stride > kernel, pad > k/2
     v.push_back(pool(1, 19, 15, 15, 3, 1, 1, ceil_mode));
     v.push_back(pool(2, 2, 10, 10, 5, 3, 2, ceil_mode));
@@ -250,8 +250,8 @@ TEST_CASE("pooling matches PyTorch", "[pool][fixture]") {
                         Case{"avgpool_k5_s3_p0_floor", false, 5, 3, 0, false, true}}) {
     INFO(c.name);
     dream::test::KernelFixture fx = dream::test::read_kernel_fixture(c.name);
-    Pool2dParams p = pool(fx.in_shape[0], fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], c.k, c.s, c.pad,
-                          c.ceil_mode, c.include_pad);
+    Pool2dParams p = pool(fx.in_shape[0], fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], c.k, c.s, c.pad, c.ceil_mode,
+                          c.include_pad);
     REQUIRE(p.h_out() == fx.out_shape[2]);
     REQUIRE(p.w_out() == fx.out_shape[3]);
     std::vector<float> y(fx.out.size()), yr(fx.out.size());

@@ -19,9 +19,9 @@ ResizeParams resize(int64_t planes, int64_t hi, int64_t wi, int64_t ho, int64_t 
   return p;
 }
 std::vector<ResizeParams> configs() {
-  return {resize(2, 1, 1, 1, 1),   resize(3, 1, 1, 5, 3),   resize(2, 7, 5, 3, 11), resize(1, 13, 17, 29, 7),
-          resize(3, 2, 2, 4, 4),   resize(2, 9, 9, 9, 9),   resize(1, 5, 1, 2, 1),  resize(3, 64, 48, 45, 34),
-          resize(1, 31, 37, 43, 52)};
+  return {resize(2, 1, 1, 1, 1),    resize(3, 1, 1, 5, 3),     resize(2, 7, 5, 3, 11),
+          resize(1, 13, 17, 29, 7), resize(3, 2, 2, 4, 4),     resize(2, 9, 9, 9, 9),
+          resize(1, 5, 1, 2, 1),    resize(3, 64, 48, 45, 34), resize(1, 31, 37, 43, 52)};
 }
 }  // namespace
 
@@ -85,8 +85,8 @@ TEST_CASE("resize matches PyTorch bilinear (align_corners=False)", "[resize][fix
   for (const char* name : {"resize_11x14_to_17x9", "resize_5x7_to_10x14", "resize_16x16_to_11x11"}) {
     INFO(name);
     dream::test::KernelFixture fx = dream::test::read_kernel_fixture(name);
-    ResizeParams p = resize(fx.in_shape[0] * fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], fx.out_shape[2],
-                            fx.out_shape[3]);
+    ResizeParams p =
+        resize(fx.in_shape[0] * fx.in_shape[1], fx.in_shape[2], fx.in_shape[3], fx.out_shape[2], fx.out_shape[3]);
     std::vector<float> y(fx.out.size()), yr(fx.out.size());
     resize_bilinear_forward(p, fx.in.data(), y.data());
     resize_bilinear_forward_ref(p, fx.in.data(), yr.data());
