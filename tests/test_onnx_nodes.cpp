@@ -9,7 +9,6 @@
 // the reason; a case that is neither fails. Missing data fails too (it says to
 // `apt-get install libonnx-testdata`). `ctest -R onnx` selects this suite.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 #include <vector>

@@ -4,7 +4,6 @@
 // corrupted real files (run under ASan/UBSan in CI: any out-of-bounds read is
 // a failure even when no exception escapes).
 #include <catch2/catch.hpp>
-
 #include <cstring>
 #include <string>
 #include <vector>
@@ -249,7 +248,8 @@ TEST_CASE("onnx TensorProto decodes float and int64 data in every encoding") {
     Bytes payload(16);
     std::memcpy(payload.data(), v, 16);
     put_bytes_field(raw, 9, payload);
-    CHECK(onnx::parse_tensor(raw.data(), raw.size(), "t.pb").int64_values() == std::vector<int64_t>{-3, int64_t(1) << 35});
+    CHECK(onnx::parse_tensor(raw.data(), raw.size(), "t.pb").int64_values() ==
+          std::vector<int64_t>{-3, int64_t(1) << 35});
 
     Bytes packed = tensor_header({2}, 7, "axes");
     Bytes ints;
@@ -314,8 +314,8 @@ TEST_CASE("onnx model decodes a real node test: Conv with strides and padding") 
   CHECK(m.inputs == std::vector<std::string>{"x", "W"});
   CHECK(m.outputs == std::vector<std::string>{"y"});
 
-  onnx::OnnxTensor x = onnx::read_tensor_file(test::onnx_node_dir() +
-                                              "/test_conv_with_strides_padding/test_data_set_0/input_0.pb");
+  onnx::OnnxTensor x =
+      onnx::read_tensor_file(test::onnx_node_dir() + "/test_conv_with_strides_padding/test_data_set_0/input_0.pb");
   CHECK(x.name == "x");
   CHECK(x.dims == std::vector<int64_t>{1, 1, 7, 5});
   // The suite's input is np.arange(35) reshaped.

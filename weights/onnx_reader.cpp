@@ -11,7 +11,9 @@ OnnxAttribute parse_attribute(ProtoReader reader) {
   ProtoField f;
   while (reader.next(f)) {
     switch (f.number) {
-      case 1: a.name = f.as_string(); break;
+      case 1:
+        a.name = f.as_string();
+        break;
       case 2:
         a.f = f.as_float();
         seen = AttributeType::Float;
@@ -41,7 +43,8 @@ OnnxAttribute parse_attribute(ProtoReader reader) {
         a.type = static_cast<AttributeType>(f.as_int32());
         has_type = true;
         break;
-      default: break;  // graphs, strings, sparse tensors, doc_string: not used by us
+      default:
+        break;  // graphs, strings, sparse tensors, doc_string: not used by us
     }
   }
   // IR version 1 files carry no type field; infer it from the value present.
@@ -54,13 +57,26 @@ OnnxNode parse_node(ProtoReader reader) {
   ProtoField f;
   while (reader.next(f)) {
     switch (f.number) {
-      case 1: n.inputs.push_back(f.as_string()); break;
-      case 2: n.outputs.push_back(f.as_string()); break;
-      case 3: n.name = f.as_string(); break;
-      case 4: n.op_type = f.as_string(); break;
-      case 5: n.attributes.push_back(parse_attribute(f.message("attribute"))); break;
-      case 7: n.domain = f.as_string(); break;
-      default: break;
+      case 1:
+        n.inputs.push_back(f.as_string());
+        break;
+      case 2:
+        n.outputs.push_back(f.as_string());
+        break;
+      case 3:
+        n.name = f.as_string();
+        break;
+      case 4:
+        n.op_type = f.as_string();
+        break;
+      case 5:
+        n.attributes.push_back(parse_attribute(f.message("attribute")));
+        break;
+      case 7:
+        n.domain = f.as_string();
+        break;
+      default:
+        break;
     }
   }
   return n;
@@ -79,14 +95,23 @@ void parse_graph(ProtoReader reader, OnnxModel& m) {
   ProtoField f;
   while (reader.next(f)) {
     switch (f.number) {
-      case 1: m.nodes.push_back(parse_node(f.message("node " + std::to_string(m.nodes.size())))); break;
-      case 2: m.graph_name = f.as_string(); break;
+      case 1:
+        m.nodes.push_back(parse_node(f.message("node " + std::to_string(m.nodes.size()))));
+        break;
+      case 2:
+        m.graph_name = f.as_string();
+        break;
       case 5:
         m.initializers.push_back(parse_tensor(f.message("initializer " + std::to_string(m.initializers.size()))));
         break;
-      case 11: m.inputs.push_back(parse_value_info_name(f.message("input"))); break;
-      case 12: m.outputs.push_back(parse_value_info_name(f.message("output"))); break;
-      default: break;
+      case 11:
+        m.inputs.push_back(parse_value_info_name(f.message("input")));
+        break;
+      case 12:
+        m.outputs.push_back(parse_value_info_name(f.message("output")));
+        break;
+      default:
+        break;
     }
   }
 }
@@ -105,13 +130,20 @@ int64_t parse_default_opset(ProtoReader reader) {
 
 const char* attribute_type_name(AttributeType t) {
   switch (t) {
-    case AttributeType::Float: return "FLOAT";
-    case AttributeType::Int: return "INT";
-    case AttributeType::String: return "STRING";
-    case AttributeType::Tensor: return "TENSOR";
-    case AttributeType::Floats: return "FLOATS";
-    case AttributeType::Ints: return "INTS";
-    default: return "another type";
+    case AttributeType::Float:
+      return "FLOAT";
+    case AttributeType::Int:
+      return "INT";
+    case AttributeType::String:
+      return "STRING";
+    case AttributeType::Tensor:
+      return "TENSOR";
+    case AttributeType::Floats:
+      return "FLOATS";
+    case AttributeType::Ints:
+      return "INTS";
+    default:
+      return "another type";
   }
 }
 
@@ -129,8 +161,8 @@ namespace {
 const OnnxAttribute* find_typed(const OnnxNode& node, const std::string& attribute, AttributeType want) {
   const OnnxAttribute* a = node.find(attribute);
   if (a && a->type != want)
-    throw Error(node.describe() + ": attribute '" + attribute + "' is " + attribute_type_name(a->type) +
-                ", expected " + attribute_type_name(want));
+    throw Error(node.describe() + ": attribute '" + attribute + "' is " + attribute_type_name(a->type) + ", expected " +
+                attribute_type_name(want));
   return a;
 }
 }  // namespace
@@ -184,7 +216,9 @@ OnnxModel parse_model(const uint8_t* data, size_t size, const std::string& conte
   bool has_graph = false;
   while (reader.next(f)) {
     switch (f.number) {
-      case 1: m.ir_version = f.as_int64(); break;
+      case 1:
+        m.ir_version = f.as_int64();
+        break;
       case 7:
         parse_graph(f.message("graph"), m);
         has_graph = true;
@@ -194,7 +228,8 @@ OnnxModel parse_model(const uint8_t* data, size_t size, const std::string& conte
         if (v >= 0) m.opset_version = v;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   if (!has_graph) throw Error(context + ": not an ONNX model (no graph field)");

@@ -54,8 +54,8 @@ struct OnnxAttribute {
 struct OnnxNode {
   std::string name;
   std::string op_type;
-  std::string domain;                // "" is the default ai.onnx domain
-  std::vector<std::string> inputs;   // "" marks an omitted optional input
+  std::string domain;               // "" is the default ai.onnx domain
+  std::vector<std::string> inputs;  // "" marks an omitted optional input
   std::vector<std::string> outputs;
   std::vector<OnnxAttribute> attributes;
 
@@ -74,7 +74,7 @@ struct OnnxNode {
 };
 
 struct OnnxModel {
-  std::string source;         // file name (or context) it was read from
+  std::string source;  // file name (or context) it was read from
   int64_t ir_version = 0;
   int64_t opset_version = 0;  // of the default domain ("" or "ai.onnx"); 0 if absent
   std::string graph_name;

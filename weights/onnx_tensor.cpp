@@ -26,8 +26,7 @@ constexpr int64_t kDataLocationExternal = 1;
 constexpr int64_t kMaxElements = int64_t(1) << 40;
 
 std::string describe(const std::string& context, const OnnxTensor& t) {
-  return context + ": tensor '" + t.name + "' (" + data_type_name(t.data_type) + ", dims " + shape_string(t.dims) +
-         ")";
+  return context + ": tensor '" + t.name + "' (" + data_type_name(t.data_type) + ", dims " + shape_string(t.dims) + ")";
 }
 
 int64_t checked_numel(const std::vector<int64_t>& dims, const std::string& context, const std::string& name) {
@@ -61,8 +60,8 @@ void decode_raw(const uint8_t* raw, size_t raw_size, std::vector<Out>& out) {
 }  // namespace
 
 std::string data_type_name(int32_t data_type) {
-  static const char* const names[] = {"UNDEFINED", "FLOAT",  "UINT8",  "INT8",      "UINT16",     "INT16",
-                                      "INT32",     "INT64",  "STRING", "BOOL",      "FLOAT16",    "DOUBLE",
+  static const char* const names[] = {"UNDEFINED", "FLOAT",  "UINT8",     "INT8",       "UINT16",  "INT16",
+                                      "INT32",     "INT64",  "STRING",    "BOOL",       "FLOAT16", "DOUBLE",
                                       "UINT32",    "UINT64", "COMPLEX64", "COMPLEX128", "BFLOAT16"};
   if (data_type >= 0 && data_type < static_cast<int32_t>(sizeof(names) / sizeof(names[0]))) return names[data_type];
   return "data type " + std::to_string(data_type);
@@ -75,8 +74,7 @@ bool OnnxTensor::is_integer() const {
 }
 
 const std::vector<float>& OnnxTensor::float_values() const {
-  if (!is_float())
-    throw Error("onnx tensor '" + name + "' has type " + data_type_name(data_type) + ", expected FLOAT");
+  if (!is_float()) throw Error("onnx tensor '" + name + "' has type " + data_type_name(data_type) + ", expected FLOAT");
   return floats;
 }
 
@@ -89,8 +87,8 @@ const std::vector<int64_t>& OnnxTensor::int64_values() const {
 Tensor OnnxTensor::to_tensor() const {
   const std::vector<float>& values = float_values();
   if (dims.size() > 4)
-    throw Error("onnx tensor '" + name + "' has rank " + std::to_string(dims.size()) + " (dims " +
-                shape_string(dims) + "); the engine's tensors hold rank <= 4");
+    throw Error("onnx tensor '" + name + "' has rank " + std::to_string(dims.size()) + " (dims " + shape_string(dims) +
+                "); the engine's tensors hold rank <= 4");
   return Tensor(dims, values);
 }
 
@@ -106,9 +104,15 @@ OnnxTensor parse_tensor(ProtoReader reader) {
   ProtoField f;
   while (reader.next(f)) {
     switch (f.number) {
-      case kDims: f.append_int64s(t.dims); break;
-      case kDataType: t.data_type = f.as_int32(); break;
-      case kFloatData: f.append_floats(float_data); break;
+      case kDims:
+        f.append_int64s(t.dims);
+        break;
+      case kDataType:
+        t.data_type = f.as_int32();
+        break;
+      case kFloatData:
+        f.append_floats(float_data);
+        break;
       case kInt32Data: {
         // int32 values travel as sign-extended varints: narrow each back to int32.
         std::vector<int64_t> v;
@@ -116,16 +120,23 @@ OnnxTensor parse_tensor(ProtoReader reader) {
         for (int64_t x : v) int_data.push_back(static_cast<int32_t>(x));
         break;
       }
-      case kInt64Data: f.append_int64s(int_data); break;
-      case kName: t.name = f.as_string(); break;
+      case kInt64Data:
+        f.append_int64s(int_data);
+        break;
+      case kName:
+        t.name = f.as_string();
+        break;
       case kRawData:
         if (f.type != WireType::Bytes) (void)f.as_string();  // throws naming the wrong wire type
         raw = f.bytes;
         raw_size = f.size;
         has_raw = true;
         break;
-      case kDataLocation: data_location = f.as_int64(); break;
-      default: break;  // segment, doc_string, string_data, ...: not needed
+      case kDataLocation:
+        data_location = f.as_int64();
+        break;
+      default:
+        break;  // segment, doc_string, string_data, ...: not needed
     }
   }
 

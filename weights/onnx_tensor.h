@@ -51,10 +51,10 @@ std::string data_type_name(int32_t data_type);
 
 struct OnnxTensor {
   std::string name;
-  int32_t data_type = 0;       // a DataType value (kept raw: files may hold newer ones)
-  std::vector<int64_t> dims;   // any rank; rank 0 is a scalar (one element)
-  std::vector<float> floats;   // FLOAT tensors: numel() values, row-major
-  std::vector<int64_t> int64s; // INT64 / INT32 tensors: numel() values
+  int32_t data_type = 0;        // a DataType value (kept raw: files may hold newer ones)
+  std::vector<int64_t> dims;    // any rank; rank 0 is a scalar (one element)
+  std::vector<float> floats;    // FLOAT tensors: numel() values, row-major
+  std::vector<int64_t> int64s;  // INT64 / INT32 tensors: numel() values
 
   int64_t numel() const;  // product of dims (1 for rank 0)
   bool is_float() const { return data_type == static_cast<int32_t>(DataType::Float); }

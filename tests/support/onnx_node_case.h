@@ -14,9 +14,9 @@
 namespace dream::test {
 
 struct OnnxDataSet {
-  std::string dir;                       // ".../test_data_set_0"
-  std::vector<onnx::OnnxTensor> inputs;  // input_0.pb, input_1.pb, ... (graph input order)
-  std::vector<onnx::OnnxTensor> outputs; // output_0.pb, ...
+  std::string dir;                        // ".../test_data_set_0"
+  std::vector<onnx::OnnxTensor> inputs;   // input_0.pb, input_1.pb, ... (graph input order)
+  std::vector<onnx::OnnxTensor> outputs;  // output_0.pb, ...
 };
 
 struct OnnxNodeCase {

@@ -31,7 +31,8 @@ const OnnxTensor& required_input(const OnnxNodeCase& c, const OnnxDataSet& d, si
 
 const OnnxTensor& input4d(const OnnxNodeCase& c, const OnnxDataSet& d, size_t slot) {
   const OnnxTensor& t = required_input(c, d, slot);
-  if (t.dims.size() != 4) unsupported(c, "input '" + t.name + "' of rank " + std::to_string(t.dims.size()) + ", not 4-D");
+  if (t.dims.size() != 4)
+    unsupported(c, "input '" + t.name + "' of rank " + std::to_string(t.dims.size()) + ", not 4-D");
   return t;
 }
 
@@ -59,8 +60,8 @@ struct Padding {
 // Conv / pool padding of one spatial axis: explicit pads or auto_pad.
 // SAME_*: output = ceil(in / stride), total = max(0, (out-1)*stride + extent - in),
 // the odd pixel goes at the end (SAME_UPPER) or the beginning (SAME_LOWER).
-Padding forward_padding(const OnnxNodeCase& c, const std::string& auto_pad, int64_t in, int64_t extent,
-                        int64_t stride, int64_t pad_begin, int64_t pad_end) {
+Padding forward_padding(const OnnxNodeCase& c, const std::string& auto_pad, int64_t in, int64_t extent, int64_t stride,
+                        int64_t pad_begin, int64_t pad_end) {
   if (auto_pad == "NOTSET") return {pad_begin, pad_end};
   if (auto_pad == "VALID") return {0, 0};
   if (auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") unsupported(c, "auto_pad " + auto_pad);
@@ -134,7 +135,8 @@ NodeOutput run_onnx_conv_transpose(const OnnxNodeCase& c, const OnnxDataSet& d, 
   const OnnxTensor* b = c.node_input(d, 2);
   if (node.get_int("group", 1) != 1) unsupported(c, "group != 1");
   const int64_t n = x.dims[0], ch = x.dims[1], m = w.dims[1];
-  if (w.dims[0] != ch) throw Error(c.name + ": W dims " + shape_string(w.dims) + " do not match X " + shape_string(x.dims));
+  if (w.dims[0] != ch)
+    throw Error(c.name + ": W dims " + shape_string(w.dims) + " do not match X " + shape_string(x.dims));
   const int64_t in[2] = {x.dims[2], x.dims[3]};
   const int64_t k[2] = {w.dims[2], w.dims[3]};
   std::vector<int64_t> strides = pair_attribute(c, "strides", 1);
@@ -209,7 +211,8 @@ NodeOutput run_onnx_conv_transpose(const OnnxNodeCase& c, const OnnxDataSet& d, 
     const float bias = b ? b->floats[static_cast<size_t>(plane % m)] : 0.0f;
     for (int64_t y = 0; y < out[0]; ++y)
       for (int64_t xx = 0; xx < out[1]; ++xx) {
-        float value = (y < p.h_in && xx < p.w_in) ? grad_in[static_cast<size_t>((plane * p.h_in + y) * p.w_in + xx)] : 0.0f;
+        float value =
+            (y < p.h_in && xx < p.w_in) ? grad_in[static_cast<size_t>((plane * p.h_in + y) * p.w_in + xx)] : 0.0f;
         result.values[static_cast<size_t>((plane * out[0] + y) * out[1] + xx)] = value + bias;
       }
   }
@@ -424,7 +427,8 @@ NodeOutput run_onnx_softmax(const OnnxNodeCase& c, const OnnxDataSet& d, KernelV
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t l = 0; l < len; ++l)
       for (int64_t i = 0; i < inner; ++i)
-        out.values[static_cast<size_t>((o * len + l) * inner + i)] = result[static_cast<size_t>((o * inner + i) * len + l)];
+        out.values[static_cast<size_t>((o * len + l) * inner + i)] =
+            result[static_cast<size_t>((o * inner + i) * len + l)];
   return out;
 }
 
