@@ -40,7 +40,8 @@ std::vector<Pool2dParams> odd_configs() {
     v.push_back(pool(2, 3, 13, 13, 3, 5, 2, ceil_mode));  // stride > kernel, pad > k/2
     v.push_back(pool(1, 19, 15, 15, 3, 1, 1, ceil_mode));
     v.push_back(pool(2, 2, 10, 10, 5, 3, 2, ceil_mode));
-    v.push_back(pool(2, 2, 5, 5, 2, 2, 1, ceil_mode));  // ceil rule drops the window in the pad
+    v.push_back(pool(2, 2, 5, 5, 2, 2, 1, ceil_mode));     // ceil rule drops the window in the pad
+    v.push_back(pool(2, 21, 41, 37, 3, 2, 1, ceil_mode));  // large enough to run threaded
     Pool2dParams a = pool(2, 3, 9, 12, 3, 2, 0, ceil_mode);
     a.kw = 4, a.stride_w = 3, a.pad_top = 2, a.pad_bottom = 0, a.pad_left = 1, a.pad_right = 3;
     v.push_back(a);

@@ -19,9 +19,9 @@ ResizeParams resize(int64_t planes, int64_t hi, int64_t wi, int64_t ho, int64_t 
   return p;
 }
 std::vector<ResizeParams> configs() {
-  return {resize(2, 1, 1, 1, 1),    resize(3, 1, 1, 5, 3),     resize(2, 7, 5, 3, 11),
-          resize(1, 13, 17, 29, 7), resize(3, 2, 2, 4, 4),     resize(2, 9, 9, 9, 9),
-          resize(1, 5, 1, 2, 1),    resize(3, 64, 48, 45, 34), resize(1, 31, 37, 43, 52)};
+  return {resize(2, 1, 1, 1, 1),     resize(3, 1, 1, 5, 3),       resize(2, 7, 5, 3, 11), resize(1, 13, 17, 29, 7),
+          resize(3, 2, 2, 4, 4),     resize(2, 9, 9, 9, 9),       resize(1, 5, 1, 2, 1),  resize(3, 64, 48, 45, 34),
+          resize(1, 31, 37, 43, 52), resize(3, 100, 120, 150, 90)};  // large enough to run threaded
 }
 }  // namespace
 

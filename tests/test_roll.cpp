@@ -26,7 +26,7 @@ TEST_CASE("roll by (1, 2) on a 3x4 plane", "[roll]") {
 TEST_CASE("roll matches the reference, undoes itself and is its own adjoint's inverse", "[roll]") {
   uint32_t seed = 1;
   for (int64_t planes : {1, 3, 6}) {
-    for (auto [h, w] : {std::pair<int64_t, int64_t>{1, 1}, {1, 7}, {5, 1}, {13, 17}, {32, 33}}) {
+    for (auto [h, w] : {std::pair<int64_t, int64_t>{1, 1}, {1, 7}, {5, 1}, {13, 17}, {32, 33}, {128, 129}}) {
       for (auto [dy, dx] : {std::pair<int64_t, int64_t>{0, 0}, {1, 2}, {-3, 5}, {40, -41}, {h, w}}) {
         INFO(planes << " planes " << h << "x" << w << " roll (" << dy << ", " << dx << ")");
         std::vector<float> x = random_floats(planes * h * w, seed++);
