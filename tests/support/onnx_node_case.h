@@ -33,9 +33,14 @@ struct OnnxNodeCase {
 };
 
 // Names of the case directories under onnx_node_dir() that start with
-// `prefix`, sorted. Throws (the test fails) if the suite is not installed,
-// saying to `apt-get install libonnx-testdata`.
+// `prefix`, sorted. A prefix "pytorch-converted/test_Conv2d" searches the
+// sibling suite data/pytorch-converted (same layout, made by exporting
+// PyTorch modules) and returns names that keep the "pytorch-converted/".
+// Throws (the test fails) if the suite is not installed, saying to
+// `apt-get install libonnx-testdata`.
 std::vector<std::string> list_onnx_node_cases(const std::string& prefix);
+// The directory of a case name as returned above.
+std::string onnx_case_dir(const std::string& name);
 // True if a case directory of that name exists.
 bool onnx_node_case_exists(const std::string& name);
 // Reads model.onnx and every test_data_set_*; throws dream::Error naming the file.

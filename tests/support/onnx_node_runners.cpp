@@ -73,21 +73,28 @@ Padding forward_padding(const OnnxNodeCase& c, const std::string& auto_pad, int6
 
 }  // namespace
 
+// Grouped convolution (group = G) runs our groups=1 kernel once per image
+// and group on contiguous slices: input channels [g*C/G, (g+1)*C/G) with
+// weights W[g*M/G .. (g+1)*M/G) (shape (M/G, C/G, kh, kw)) and bias slice.
 NodeOutput run_onnx_conv(const OnnxNodeCase& c, const OnnxDataSet& d, KernelVariant v) {
   const OnnxNode& node = c.node();
   const OnnxTensor& x = input4d(c, d, 0);
   const OnnxTensor& w = input4d(c, d, 1);
   const OnnxTensor* b = c.node_input(d, 2);
-  if (node.get_int("group", 1) != 1) unsupported(c, "group != 1");
-  Conv2dParams p;
-  p.n = x.dims[0];
-  p.c_in = x.dims[1];
+  const int64_t groups = node.get_int("group", 1);
+  if (groups < 1 || x.dims[1] % groups != 0 || w.dims[0] % groups != 0)
+    throw Error(c.name + ": group " + std::to_string(groups) + " does not divide X " + shape_string(x.dims) +
+                " and W " + shape_string(w.dims));
+  Conv2dParams p;  // one image, one group
+  p.n = 1;
+  p.c_in = x.dims[1] / groups;
   p.h_in = x.dims[2];
   p.w_in = x.dims[3];
-  p.c_out = w.dims[0];
+  p.c_out = w.dims[0] / groups;
   p.kh = w.dims[2];
   p.kw = w.dims[3];
-  if (w.dims[1] != p.c_in) throw Error(c.name + ": W channels " + std::to_string(w.dims[1]) + " != X channels");
+  if (w.dims[1] != p.c_in)
+    throw Error(c.name + ": W dims " + shape_string(w.dims) + " do not match X " + shape_string(x.dims));
   std::vector<int64_t> kernel = pair_attribute(c, "kernel_shape", 0);
   if (node.has("kernel_shape") && (kernel[0] != p.kh || kernel[1] != p.kw))
     throw Error(c.name + ": kernel_shape disagrees with W's dims " + shape_string(w.dims));
@@ -106,17 +113,23 @@ NodeOutput run_onnx_conv(const OnnxNodeCase& c, const OnnxDataSet& d, KernelVari
   p.pad_left = pw.begin;
   p.pad_right = pw.end;
   p.validate();
-  const float* bias = nullptr;
-  if (b) {
-    if (!b->is_float() || b->numel() != p.c_out) throw Error(c.name + ": bias B is not FLOAT of c_out values");
-    bias = b->floats.data();
-  }
-  NodeOutput out{{p.n, p.c_out, p.h_out(), p.w_out()}, {}};
+  if (b && (!b->is_float() || b->numel() != w.dims[0]))
+    throw Error(c.name + ": bias B is not FLOAT of " + std::to_string(w.dims[0]) + " values");
+  NodeOutput out{{x.dims[0], w.dims[0], p.h_out(), p.w_out()}, {}};
   out.values.resize(static_cast<size_t>(shape_numel(out.dims)));
-  if (v == KernelVariant::Fast)
-    conv2d_forward(p, x.floats.data(), w.floats.data(), bias, out.values.data());
-  else
-    conv2d_forward_ref(p, x.floats.data(), w.floats.data(), bias, out.values.data());
+  const int64_t in_block = p.c_in * p.h_in * p.w_in, out_block = p.c_out * p.h_out() * p.w_out();
+  const int64_t w_block = p.c_out * p.c_in * p.kh * p.kw;
+  for (int64_t image = 0; image < x.dims[0]; ++image)
+    for (int64_t g = 0; g < groups; ++g) {
+      const float* in = x.floats.data() + (image * groups + g) * in_block;
+      const float* weights = w.floats.data() + g * w_block;
+      const float* bias = b ? b->floats.data() + g * p.c_out : nullptr;
+      float* dst = out.values.data() + (image * groups + g) * out_block;
+      if (v == KernelVariant::Fast)
+        conv2d_forward(p, in, weights, bias, dst);
+      else
+        conv2d_forward_ref(p, in, weights, bias, dst);
+    }
   return out;
 }
 
