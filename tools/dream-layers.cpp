@@ -54,9 +54,10 @@ int list_blobs(const dream::cli::ArgParser& args) {
                 static_cast<long long>(b.shape.at(1)), static_cast<long long>(b.receptive_field),
                 static_cast<long long>(b.stride), alias == alias_of.end() ? "-" : alias->second.c_str());
   }
-  if (blobs.empty() || blobs.back().name != "prob")
-    std::printf("# blobs after %s need a larger input (loss3/classifier and prob need exactly 224x224)\n",
-                blobs.back().name.c_str());
+  if (blobs.back().name == "pool5/7x7_s1")
+    std::printf("# loss3/classifier and prob need pool5/7x7_s1 at 1x1 (a 224x224 input): not listed\n");
+  else if (blobs.back().name != "prob")
+    std::printf("# blobs after %s need a larger input: not listed\n", blobs.back().name.c_str());
   return 0;
 }
 
