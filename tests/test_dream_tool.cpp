@@ -153,3 +153,30 @@ TEST_CASE("dream tool: a directory run split in 3 shards equals the unsharded ru
   for (int k = 0; k < 3; ++k) CHECK(exists(zoom + "/frame_0000" + std::to_string(k) + ".png"));
   CHECK(load_image(zoom + "/frame_00001.png").pixels != load_image(zoom + "/frame_00002.png").pixels);
 }
+
+TEST_CASE("dream tool: objectives, regularisers and options run end to end on small images") {
+  const std::string m = model_arg() + " --octaves 1 --iterations 1 -q";
+  const std::string out = work_dir() + "/feature.png";
+  const char* variants[] = {
+      "--layer inception_4c/output:1 --layer inception_3b/output:0.5",
+      "--layer inception_3b/output --objective mean",
+      "--layer conv2/3x3/pre_relu",
+      "--layer inception_3b/output --neuron 5",
+      "--layer inception_3b/output --guide DOG",
+      "--original-colors",
+      "--lap-norm --tv 0.01 --l2 0.01 --blur-every 1",
+      "--robust --layer inception_3b/output",
+      "--class 22 --from-noise 224x224 --tile 512",
+  };
+  for (const char* v : variants) {
+    std::string args = v;
+    const size_t dog_at = args.find("DOG");
+    if (dog_at != std::string::npos) args.replace(dog_at, 3, small_dog());
+    const bool noise = args.find("--from-noise") != std::string::npos;
+    std::remove(out.c_str());
+    const RunResult r = run_dream((noise ? std::string() : small_dog() + " ") + args + " " + m + " -o " + out);
+    INFO("dream " << args << "\nstderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(exists(out));
+  }
+}
