@@ -120,7 +120,7 @@ TEST_CASE("flag parser: values, switches, repeats, unknown flags with suggestion
   CHECK(p.help().find("(default: 10)") != std::string::npos);
 }
 
-TEST_CASE("dream flags: --help lists every flag with its default; sizes and neurons parse") {
+TEST_CASE("dream flags: --help lists every flag with its default and sizes and neurons parse") {
   cli::DreamOptions o;
   cli::FlagParser p("dream", "INPUT", "d");
   cli::add_dream_flags(p, o);

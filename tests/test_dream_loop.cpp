@@ -79,7 +79,7 @@ TEST_CASE("detail is carried up the pyramid") {
   for (int64_t i = 0; i < img.numel(); i += 7) REQUIRE(out[i] == Approx(img[i] + 9.0f).margin(1e-3));
 }
 
-TEST_CASE("zero iterations give back the input; clipping keeps the valid range") {
+TEST_CASE("zero iterations give back the input and clipping keeps the valid range") {
   auto source = test::make_quadratic([](int64_t, int64_t, int64_t) { return 1000.0; });  // pulls far above 255
   DreamSettings s = small_settings();
   s.iterations = 0;
@@ -98,7 +98,7 @@ TEST_CASE("zero iterations give back the input; clipping keeps the valid range")
   CHECK(out[0] == s.range.hi[0]);  // pushed to the top of the range
 }
 
-TEST_CASE("the same seed gives the same dream; another seed another") {
+TEST_CASE("the same seed gives the same dream and another seed another") {
   auto source = test::make_quadratic(wave_target());
   Tensor img = test::random_tensor({1, 3, 36, 36}, 5, -60.0f, 60.0f);
   DreamSettings s = small_settings();

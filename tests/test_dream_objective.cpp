@@ -95,7 +95,7 @@ TEST_CASE("weighted layer names parse, bad weights are rejected naming --layer")
   CHECK(o.blobs() == std::vector<std::string>{"b", "c"});
 }
 
-TEST_CASE("class lookup by index, synonym or unique substring; ambiguity explained") {
+TEST_CASE("class lookup by index, synonym or unique substring and ambiguity explained") {
   const std::vector<std::string> labels = {"n01 goldfish, Carassius auratus", "n02 great white shark",
                                            "n01614925 bald eagle, American eagle", "n03 tiger shark"};
   CHECK(resolve_class(labels, "2") == 2);

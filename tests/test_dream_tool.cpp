@@ -127,7 +127,7 @@ TEST_CASE("dream tool: every bad input gives one line, non-zero exit, no output"
   check_rejected(small_dog() + " " + m, work_dir() + "/out.gif", "out.gif");
 }
 
-TEST_CASE("dream tool: a directory run split in 3 shards equals the unsharded run; zoom frames") {
+TEST_CASE("dream tool: a directory run split in 3 shards equals the unsharded run and zoom frames") {
   const std::string frames = work_dir() + "/frames";
   mkdir(frames.c_str(), 0777);
   const Tensor dog_rgb = image_to_tensor(load_image(small_dog()));
