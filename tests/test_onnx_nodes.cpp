@@ -4,9 +4,10 @@
 // Each case's model.onnx gives the node and its attributes; every
 // test_data_set_*/input_*.pb is fed to our kernel (both the optimised one and
 // its *_ref reference) and the result is compared with output_0.pb, which ONNX
-// computed with its own numpy reference implementation.
+// computed with its own numpy reference implementation (or PyTorch, for the
+// pytorch-* suites). 1-D conv/pool cases run as 2-D with a height of 1.
 //
-// Every case directory of a family is either run or listed in kSkipped with
+// Every case directory of a family is either run or listed in skipped() with
 // the reason; a case that is neither fails. Missing data fails too (it says to
 // `apt-get install libonnx-testdata`). `ctest -R onnx` selects this suite.
 #include <catch2/catch.hpp>
@@ -29,13 +30,14 @@ using namespace dream::test;
 constexpr double kRtol = 1e-4;
 constexpr double kAtol = 1e-5;
 
-using Runner = NodeOutput (*)(const OnnxNodeCase&, const OnnxDataSet&, KernelVariant);
+using Runner = OnnxRunner;
 
 struct Family {
   const char* name;                   // "conv" -> TEST_CASE "onnx conv"
   std::vector<std::string> prefixes;  // case directories belonging to it ("...$": that exact case)
   const char* op_type;                // the node every runnable case must hold
   Runner run;
+  bool one_d_as_2d;  // run 1-D cases through run_1d_as_2d (height 1)
 };
 
 const std::vector<Family>& families() {
@@ -44,29 +46,40 @@ const std::vector<Family>& families() {
   // shapes, weights as extra inputs).
   static const std::vector<Family> all = {
       {"conv",
-       {"test_conv_", "test_basic_conv", "pytorch-converted/test_Conv2d", "pytorch-operator/test_operator_conv$"},
+       {"test_conv_", "test_basic_conv", "pytorch-converted/test_Conv1d", "pytorch-converted/test_Conv2d",
+        "pytorch-operator/test_operator_conv$"},
        "Conv",
-       run_onnx_conv},
+       run_onnx_conv,
+       true},
       {"convtranspose",
        {"test_convtranspose", "pytorch-converted/test_ConvTranspose2d",
         "pytorch-operator/test_operator_convtranspose$"},
        "ConvTranspose",
-       run_onnx_conv_transpose},
-      {"maxpool", {"test_maxpool_2d_", "pytorch-converted/test_MaxPool2d"}, "MaxPool", run_onnx_maxpool},
+       run_onnx_conv_transpose,
+       true},
+      {"maxpool",
+       {"test_maxpool_1d_", "test_maxpool_2d_", "pytorch-converted/test_MaxPool1d", "pytorch-converted/test_MaxPool2d",
+        "pytorch-operator/test_operator_maxpool$"},
+       "MaxPool",
+       run_onnx_maxpool,
+       true},
       {"averagepool",
-       {"test_averagepool_2d_", "pytorch-converted/test_AvgPool2d"},
+       {"test_averagepool_1d_", "test_averagepool_2d_", "pytorch-converted/test_AvgPool1d",
+        "pytorch-converted/test_AvgPool2d"},
        "AveragePool",
-       run_onnx_averagepool},
-      {"globalaveragepool", {"test_globalaveragepool"}, "GlobalAveragePool", run_onnx_global_averagepool},
-      {"lrn", {"test_lrn"}, "LRN", run_onnx_lrn},
-      {"relu", {"test_relu", "pytorch-converted/test_ReLU"}, "Relu", run_onnx_relu},
-      {"concat", {"test_concat_", "pytorch-operator/test_operator_concat2$"}, "Concat", run_onnx_concat},
-      {"gemm", {"test_gemm_", "pytorch-converted/test_Linear"}, "Gemm", run_onnx_gemm},
+       run_onnx_averagepool,
+       true},
+      {"globalaveragepool", {"test_globalaveragepool"}, "GlobalAveragePool", run_onnx_global_averagepool, false},
+      {"lrn", {"test_lrn"}, "LRN", run_onnx_lrn, false},
+      {"relu", {"test_relu", "pytorch-converted/test_ReLU"}, "Relu", run_onnx_relu, false},
+      {"concat", {"test_concat_", "pytorch-operator/test_operator_concat2$"}, "Concat", run_onnx_concat, false},
+      {"gemm", {"test_gemm_", "pytorch-converted/test_Linear"}, "Gemm", run_onnx_gemm, false},
       {"softmax",
        {"test_softmax_", "pytorch-converted/test_Softmax", "pytorch-converted/test_softmax_"},
        "Softmax",
-       run_onnx_softmax},
-      {"resize", {"test_resize_"}, "Resize", run_onnx_resize},
+       run_onnx_softmax,
+       false},
+      {"resize", {"test_resize_"}, "Resize", run_onnx_resize, false},
   };
   return all;
 }
@@ -79,7 +92,10 @@ const std::map<std::string, std::string>& skipped() {
       {"pytorch-converted/test_Linear_no_bias", "two nodes (Transpose, MatMul), not a Gemm"},
       {"pytorch-converted/test_MaxPool2d_stride_padding_dilation",
        "dilated pooling: our pool kernels have no dilation"},
-      {"test_convtranspose_1d", "1-D: our conv2d is 2-D only"},
+      {"pytorch-converted/test_MaxPool1d_stride_padding_dilation",
+       "dilated pooling: our pool kernels have no dilation"},
+      {"pytorch-converted/test_AvgPool1d", "three nodes (Unsqueeze, AveragePool, Squeeze)"},
+      {"pytorch-converted/test_AvgPool1d_stride", "three nodes (Unsqueeze, AveragePool, Squeeze)"},
       {"test_convtranspose_3d", "3-D: our conv2d is 2-D only"},
       {"test_maxpool_2d_dilations", "dilated pooling: our pool kernels have no dilation"},
       {"test_maxpool_2d_uint8", "uint8 tensors: our kernels are float32"},
@@ -151,7 +167,7 @@ bool check_case(const Family& family, const std::string& name) {
       NodeOutput got;
       std::vector<float> want;
       try {
-        got = family.run(c, data, variant);
+        got = family.one_d_as_2d ? run_1d_as_2d(family.run, c, data, variant) : family.run(c, data, variant);
         want = data.outputs.at(0).float_values();
       } catch (const std::exception& e) {
         FAIL_CHECK(data.dir << which << ": " << e.what());
@@ -214,8 +230,8 @@ void check_named_family(const std::string& name) {
 
 TEST_CASE("onnx conv") { check_named_family("conv"); }
 TEST_CASE("onnx convtranspose") { check_named_family("convtranspose"); }
-TEST_CASE("onnx maxpool_2d") { check_named_family("maxpool"); }
-TEST_CASE("onnx averagepool_2d") { check_named_family("averagepool"); }
+TEST_CASE("onnx maxpool") { check_named_family("maxpool"); }
+TEST_CASE("onnx averagepool") { check_named_family("averagepool"); }
 TEST_CASE("onnx globalaveragepool") { check_named_family("globalaveragepool"); }
 TEST_CASE("onnx lrn") { check_named_family("lrn"); }
 TEST_CASE("onnx relu") { check_named_family("relu"); }

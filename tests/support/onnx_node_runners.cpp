@@ -494,4 +494,31 @@ NodeOutput run_onnx_resize(const OnnxNodeCase& c, const OnnxDataSet& d, KernelVa
   return out;
 }
 
+NodeOutput run_1d_as_2d(OnnxRunner run, const OnnxNodeCase& c, const OnnxDataSet& d, KernelVariant v) {
+  const OnnxTensor* x = c.node_input(d, 0);
+  if (!x || x->dims.size() != 3) return run(c, d, v);
+  auto lift = [](OnnxTensor& t) {
+    if (t.dims.size() == 3) t.dims.insert(t.dims.begin() + 2, 1);
+  };
+  OnnxNodeCase lifted = c;
+  for (OnnxTensor& t : lifted.model.initializers) lift(t);
+  OnnxDataSet data = d;
+  for (OnnxTensor& t : data.inputs) lift(t);
+  for (onnx::OnnxAttribute& a : lifted.model.nodes.at(0).attributes) {
+    if (a.type != onnx::AttributeType::Ints) continue;
+    if (a.name == "pads" && a.ints.size() == 2)
+      a.ints = {0, a.ints[0], 0, a.ints[1]};
+    else if (a.name == "output_padding" && a.ints.size() == 1)
+      a.ints.insert(a.ints.begin(), 0);
+    else if ((a.name == "kernel_shape" || a.name == "strides" || a.name == "dilations" || a.name == "output_shape") &&
+             a.ints.size() == 1)
+      a.ints.insert(a.ints.begin(), 1);
+  }
+  NodeOutput out = run(lifted, data, v);
+  if (out.dims.size() != 4 || out.dims[2] != 1)
+    throw Error(c.name + ": a 1-D case run as 2-D gave output dims " + shape_string(out.dims));
+  out.dims.erase(out.dims.begin() + 2);
+  return out;
+}
+
 }  // namespace dream::test

@@ -37,4 +37,11 @@ NodeOutput run_onnx_gemm(const OnnxNodeCase& c, const OnnxDataSet& d, KernelVari
 NodeOutput run_onnx_softmax(const OnnxNodeCase& c, const OnnxDataSet& d, KernelVariant v);
 NodeOutput run_onnx_resize(const OnnxNodeCase& c, const OnnxDataSet& d, KernelVariant v);
 
+// 1-D Conv / ConvTranspose / pools run as 2-D with a height of 1:
+// (N, C, L) inputs and weights become (N, C, 1, L), the spatial attributes
+// gain a leading height entry (kernel 1, stride 1, dilation 1, pads 0, ...),
+// and the output loses its height again. Other cases go to `run` unchanged.
+using OnnxRunner = NodeOutput (*)(const OnnxNodeCase&, const OnnxDataSet&, KernelVariant);
+NodeOutput run_1d_as_2d(OnnxRunner run, const OnnxNodeCase& c, const OnnxDataSet& d, KernelVariant v);
+
 }  // namespace dream::test
