@@ -125,6 +125,8 @@ TEST_CASE("dream tool: every bad input gives one line, non-zero exit, no output"
   const std::string no_dir = work_dir() + "/no-such-dir/out.png";
   check_rejected(small_dog() + " " + m, no_dir, "no-such-dir");
   check_rejected(small_dog() + " " + m, work_dir() + "/out.gif", "out.gif");
+  // Unwritable even for root (a pseudo file system): found before dreaming.
+  check_rejected(small_dog() + " " + m, "/proc/dream-test-out.png", "/proc/dream-test-out.png");
 }
 
 TEST_CASE("dream tool: a directory run split in 3 shards equals the unsharded run and zoom frames") {

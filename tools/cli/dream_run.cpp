@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,13 @@ void check_output_file(const std::string& file) {
   const std::string dir = parent_directory(file);
   if (!is_directory(dir)) throw Error("output directory '" + dir + "' does not exist");
   if (access(dir.c_str(), W_OK) != 0) throw Error("output directory '" + dir + "' is not writable");
+  // access() says yes to root even on read-only or pseudo file systems:
+  // really create (and remove) a file there before spending minutes dreaming.
+  const std::string probe = file + ".probe-" + std::to_string(static_cast<long>(getpid()));
+  const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0) throw Error("cannot write output '" + file + "': " + std::strerror(errno));
+  close(fd);
+  unlink(probe.c_str());
 }
 
 // Output directory for frame runs: created if missing (one level).
