@@ -67,7 +67,7 @@ void check_close(const Tensor& a, const Tensor& b, double rtol = 1e-5, double at
 
 }  // namespace
 
-TEST_CASE("nn::Conv2d equals the reference convolution; fused ReLU equals ReLU of it") {
+TEST_CASE("nn::Conv2d equals the reference convolution, and with fused ReLU the ReLU of it") {
   Tape t;
   const Tensor x = test::random_tensor({1, 3, 11, 9}, 1), w = test::random_tensor({4, 3, 5, 5}, 2),
                b = test::random_tensor({4}, 3);
