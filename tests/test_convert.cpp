@@ -218,6 +218,10 @@ TEST_CASE("dream-convert: help, usage errors, one-line failures, no output on fa
   CHECK_FALSE(dream::test::file_exists(dst));
   CHECK_FALSE(dream::test::file_exists(dst + ".tmp"));
 
+  RunResult dir_src = run(dir.path() + " " + dst);
+  CHECK(dir_src.status == 1);
+  CHECK(dir_src.output == "dream-convert: " + dir.path() + ": not a regular file\n");
+
   RunResult good = run(shared_file("bvlc_googlenet.caffemodel") + " " + dst);
   INFO(good.output);
   CHECK(good.status == 0);

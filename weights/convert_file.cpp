@@ -1,5 +1,7 @@
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "weights/bvlc_googlenet_params.h"
@@ -16,6 +18,14 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 bool is_regular_file(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// The source must be a readable regular file (a directory would otherwise
+// fail deep inside the stream library with a message that names no file).
+void require_regular_file(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) throw Error(path + ": cannot open file: " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
 }
 
 std::string directory_of(const std::string& path) {
@@ -69,6 +79,7 @@ CanonicalWeights canonical_from_bytes(const std::string& path, const std::vector
 }  // namespace
 
 CanonicalWeights read_canonical_weights(const std::string& path) {
+  require_regular_file(path);
   const std::vector<uint8_t> bytes = read_file_bytes(path);
   return canonical_from_bytes(path, bytes, detect_source_format(path, bytes.data(), bytes.size()));
 }
@@ -91,6 +102,7 @@ std::vector<std::string> read_label_file(const std::string& path) {
 
 ConvertReport convert_to_safetensors(const std::string& src, const std::string& dst, const ConvertOptions& options) {
   if (src == dst) throw Error(dst + ": output would overwrite the source file");
+  require_regular_file(src);
   ConvertReport report;
   std::string labels_path = options.labels_path;
   if (labels_path.empty()) {
