@@ -30,12 +30,12 @@ struct DreamSettings {
   int octaves = 4;
   double octave_scale = 1.4;
   int iterations = 10;
-  double step = 1.5;          // mean pixel change per step (0..255 units)
-  int64_t jitter = 32;        // max circular shift per step, pixels
-  int64_t tile = 512;         // gradient computed in tiles of at most tile x tile pixels
+  double step = 1.5;    // mean pixel change per step (0..255 units)
+  int64_t jitter = 32;  // max circular shift per step, pixels
+  int64_t tile = 512;   // gradient computed in tiles of at most tile x tile pixels
   uint64_t seed = 0;
   bool clip = true;
-  ChannelRange range;         // valid network-space range per channel (see step_rule.h)
+  ChannelRange range;                    // valid network-space range per channel (see step_rule.h)
   bool laplacian_normalisation = false;  // else g / mean|g|
   int laplacian_levels = 4;
   Regularisers regularisers;
@@ -45,18 +45,18 @@ struct DreamSettings {
 };
 
 struct DreamProgress {
-  int octave = 0;           // 0-based, smallest level first
-  int octaves = 0;          // levels actually dreamed
-  int iteration = 0;        // 0-based within the octave
+  int octave = 0;     // 0-based, smallest level first
+  int octaves = 0;    // levels actually dreamed
+  int iteration = 0;  // 0-based within the octave
   int iterations = 0;
   int64_t height = 0, width = 0;
-  int64_t step_index = 0;   // 0-based over the whole run
+  int64_t step_index = 0;  // 0-based over the whole run
   int64_t total_steps = 0;
-  double objective = 0.0;   // before this step's update
+  double objective = 0.0;  // before this step's update
 };
 
 struct DreamCallbacks {
-  std::function<void(const DreamProgress&)> on_step;    // after every step
+  std::function<void(const DreamProgress&)> on_step;   // after every step
   std::function<void(const std::string&)> on_message;  // notes for the user (e.g. pyramid truncated)
 };
 

@@ -1,10 +1,11 @@
 #include "dream/frames.h"
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <dirent.h>
 
 #include "dream/rng.h"
 
@@ -40,7 +41,8 @@ Tensor zoom_frame(const Tensor& image, double factor, double degrees) {
       const double sx = std::clamp(s * dy + c * dx + cx, 0.0, static_cast<double>(w - 1));
       const int64_t y0 = static_cast<int64_t>(sy), x0 = static_cast<int64_t>(sx);
       const int64_t y1 = std::min(y0 + 1, h - 1), x1 = std::min(x0 + 1, w - 1);
-      const float fy = static_cast<float>(sy - static_cast<double>(y0)), fx = static_cast<float>(sx - static_cast<double>(x0));
+      const float fy = static_cast<float>(sy - static_cast<double>(y0)),
+                  fx = static_cast<float>(sx - static_cast<double>(x0));
       for (int64_t p = 0; p < planes; ++p) {
         const float* in = image.data() + p * h * w;
         const float top = in[y0 * w + x0] * (1 - fx) + in[y0 * w + x1] * fx;
@@ -69,7 +71,8 @@ std::vector<std::string> list_frame_files(const std::string& directory) {
     const size_t dot = name.find_last_of('.');
     if (name[0] == '.' || dot == std::string::npos) continue;
     std::string ext = name.substr(dot + 1);
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     static const char* kExts[] = {"jpg", "jpeg", "png", "bmp", "tga", "ppm", "pgm", "pnm"};
     if (std::find(std::begin(kExts), std::end(kExts), ext) != std::end(kExts)) files.push_back(directory + "/" + name);
   }

@@ -1,5 +1,7 @@
 #include "dream/image.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -7,8 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-
-#include <unistd.h>
 
 // Declarations only; the implementation is compiled once in stb_impl.cpp.
 #include <stb_image.h>
@@ -23,7 +23,8 @@ std::string lower_extension(const std::string& path) {
   const size_t dot = path.find_last_of('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
   std::string ext = path.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
 }
 
@@ -66,7 +67,8 @@ int source_channel(const PixelTransform& t, int k) { return t.bgr ? 2 - k : k; }
 }  // namespace
 
 Image::Image(int64_t w, int64_t h) : width(w), height(h) {
-  if (w < 1 || h < 1) throw Error("image size must be at least 1x1, got " + std::to_string(w) + "x" + std::to_string(h));
+  if (w < 1 || h < 1)
+    throw Error("image size must be at least 1x1, got " + std::to_string(w) + "x" + std::to_string(h));
   pixels.assign(static_cast<size_t>(w * h * 3), 0);
 }
 
@@ -84,7 +86,7 @@ Image load_image(const std::string& path) {
                 " is outside 1.." + std::to_string(kMaxImageSide) + " pixels per side");
   }
   std::unique_ptr<unsigned char, void (*)(void*)> data(stbi_load_from_file(f, &w, &h, &file_channels, 3),
-                                                         stbi_image_free);
+                                                       stbi_image_free);
   std::fclose(f);
   if (!data) throw Error("cannot read image '" + path + "': " + stbi_failure_reason());
   Image image(w, h);

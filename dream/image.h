@@ -48,7 +48,7 @@ Image tensor_to_image(const Tensor& rgb_0_255);
 
 // Mean-subtracted network input in the given channel order.
 struct PixelTransform {
-  bool bgr = true;                                 // channel 0 of the network input is blue
+  bool bgr = true;                                       // channel 0 of the network input is blue
   std::array<float, 3> mean = {104.0f, 117.0f, 123.0f};  // per network channel, in network order
 };
 // Caffe bvlc_googlenet: BGR, 0..255 minus (104, 117, 123).

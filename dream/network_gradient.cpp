@@ -33,8 +33,7 @@ int64_t resolve_class(const std::vector<std::string>& labels, const std::string&
   if (s.empty()) throw Error("--class: empty class name");
   if (std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); })) {
     const int64_t idx = s.size() > 9 ? count : std::stoll(s);
-    if (idx >= count)
-      throw Error("--class " + s + " is out of range: classes are 0.." + std::to_string(count - 1));
+    if (idx >= count) throw Error("--class " + s + " is out of range: classes are 0.." + std::to_string(count - 1));
     return idx;
   }
   const std::string want = lower(s);
@@ -51,11 +50,13 @@ int64_t resolve_class(const std::vector<std::string>& labels, const std::string&
     if (text.find(want) != std::string::npos) contains.push_back(i);
   }
   if (contains.size() == 1) return contains[0];
-  if (contains.empty()) throw Error("--class '" + s + "': no ImageNet label matches (give a label or an index 0.." +
-                                    std::to_string(count - 1) + ")");
+  if (contains.empty())
+    throw Error("--class '" + s + "': no ImageNet label matches (give a label or an index 0.." +
+                std::to_string(count - 1) + ")");
   std::string list;
   for (size_t k = 0; k < contains.size() && k < 5; ++k)
-    list += (k ? "; " : "") + std::to_string(contains[k]) + " '" + strip_synset_id(labels[static_cast<size_t>(contains[k])]) + "'";
+    list += (k ? "; " : "") + std::to_string(contains[k]) + " '" +
+            strip_synset_id(labels[static_cast<size_t>(contains[k])]) + "'";
   throw Error("--class '" + s + "' is ambiguous: " + list + (contains.size() > 5 ? "; ..." : "") +
               " (use the index or the full label)");
 }

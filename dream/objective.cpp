@@ -22,12 +22,18 @@ std::pair<int64_t, int64_t> channels_and_positions(const Shape& s, const std::st
 
 const char* objective_kind_name(ObjectiveKind kind) {
   switch (kind) {
-    case ObjectiveKind::MeanSquares: return "mean-squares";
-    case ObjectiveKind::Mean: return "mean";
-    case ObjectiveKind::Channel: return "channel";
-    case ObjectiveKind::Neuron: return "neuron";
-    case ObjectiveKind::ClassLogit: return "class";
-    case ObjectiveKind::Guide: return "guide";
+    case ObjectiveKind::MeanSquares:
+      return "mean-squares";
+    case ObjectiveKind::Mean:
+      return "mean";
+    case ObjectiveKind::Channel:
+      return "channel";
+    case ObjectiveKind::Neuron:
+      return "neuron";
+    case ObjectiveKind::ClassLogit:
+      return "class";
+    case ObjectiveKind::Guide:
+      return "guide";
   }
   return "?";
 }
@@ -65,8 +71,10 @@ autograd::Variable objective_term_value(autograd::Tape& tape, const autograd::Va
                                         const ObjectiveTerm& term) {
   const auto [c, n] = channels_and_positions(act.shape(), term.blob);
   switch (term.kind) {
-    case ObjectiveKind::MeanSquares: return autograd::mean_squares(tape, act);
-    case ObjectiveKind::Mean: return autograd::mean(tape, act);
+    case ObjectiveKind::MeanSquares:
+      return autograd::mean_squares(tape, act);
+    case ObjectiveKind::Mean:
+      return autograd::mean(tape, act);
     case ObjectiveKind::Channel:
     case ObjectiveKind::ClassLogit: {
       if (term.channel < 0 || term.channel >= c)

@@ -30,9 +30,9 @@ struct ObjectiveTerm {
   std::string blob;  // canonical blob name
   double weight = 1.0;
   ObjectiveKind kind = ObjectiveKind::MeanSquares;
-  int64_t channel = -1;        // Channel, Neuron, ClassLogit
-  int64_t y = -1, x = -1;      // Neuron position (-1: centre of the blob)
-  Tensor guide_features;       // Guide: 1xCxHgxWg features of the guide image at `blob`
+  int64_t channel = -1;    // Channel, Neuron, ClassLogit
+  int64_t y = -1, x = -1;  // Neuron position (-1: centre of the blob)
+  Tensor guide_features;   // Guide: 1xCxHgxWg features of the guide image at `blob`
 };
 
 struct Objective {

@@ -15,10 +15,10 @@
 namespace dream {
 
 struct TransformRobustness {
-  int64_t pad = 0;             // pixels of mean colour on every side
-  int64_t jitter = 0;          // random crop of up to this many pixels (per axis)
-  double scale_jitter = 0.0;   // random scale in [1 - s, 1 + s]
-  double rotate_degrees = 0.0; // random rotation in [-d, d] degrees
+  int64_t pad = 0;              // pixels of mean colour on every side
+  int64_t jitter = 0;           // random crop of up to this many pixels (per axis)
+  double scale_jitter = 0.0;    // random scale in [1 - s, 1 + s]
+  double rotate_degrees = 0.0;  // random rotation in [-d, d] degrees
   bool any() const { return pad > 0 || jitter > 0 || scale_jitter > 0.0 || rotate_degrees > 0.0; }
 };
 

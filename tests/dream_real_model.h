@@ -3,9 +3,10 @@
 // bvlc_googlenet.caffemodel converted once into the build directory with
 // the weights library's converter (never committed). Missing weights make
 // the test FAIL with the remedy, not skip.
-#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <string>
 
 #include "tests/support/test_paths.h"
 #include "weights/convert.h"

@@ -1,11 +1,11 @@
 // Frame sequences: shard selection, per-frame seeds, zoom and blend, and the
 // dream tool's flag parser and progress formatting.
-#include <catch2/catch.hpp>
+#include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <set>
-#include <sys/stat.h>
 
 #include "dream/frames.h"
 #include "dream/image.h"

@@ -2,7 +2,6 @@
 // objective rises, detail is carried up the pyramid, runs are reproducible,
 // tiling matches the untiled gradient, small octaves never crash.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 #include <vector>

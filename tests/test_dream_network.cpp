@@ -2,17 +2,16 @@
 // fast on two cores): the gradient is right, a step raises the objective,
 // tiling agrees, a channel objective raises its own channel most, and a
 // class can be dreamed from noise.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 
+#include "autograd/ops.h"
 #include "dream/dreamer.h"
 #include "dream/image.h"
 #include "dream/network_gradient.h"
 #include "dream/octave_pyramid.h"
 #include "dream/tiled_gradient.h"
-#include "autograd/ops.h"
 #include "tests/dream_real_model.h"
 #include "tests/support/tensor_testing.h"
 #include "tests/support/test_paths.h"

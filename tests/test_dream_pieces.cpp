@@ -1,9 +1,8 @@
 // Hand-checkable pieces of dream/: pyramid sizes, roll, tiles, step rule,
 // clipping, colour transfer, Laplacian normalisation, regularisers,
 // robustness transforms.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 

@@ -1,15 +1,15 @@
 // The `dream` tool end to end on real files: a small dream succeeds and
 // writes an image; every bad input gives one clear line, a non-zero exit and
 // no output file.
-#include <catch2/catch.hpp>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "dream/image.h"
 #include "dream/octave_pyramid.h"
@@ -90,10 +90,13 @@ TEST_CASE("dream tool: a small dream writes a changed image of the input's size"
   CHECK(diff / static_cast<double>(in.pixels.size()) > 1.0);
   // JPEG by extension, reproducible with the same seed.
   const std::string jpg = work_dir() + "/ok.jpg";
-  REQUIRE(run_dream(small_dog() + " -o " + jpg + " " + model_arg() + " --octaves 1 --iterations 1 -q --quality 80").exit_code == 0);
+  REQUIRE(run_dream(small_dog() + " -o " + jpg + " " + model_arg() + " --octaves 1 --iterations 1 -q --quality 80")
+              .exit_code == 0);
   CHECK(load_image(jpg).width == in.width);
   const std::string again = work_dir() + "/again.png";
-  REQUIRE(run_dream(small_dog() + " -o " + again + " " + model_arg() + " --octaves 2 --iterations 2 --quiet").exit_code == 0);
+  REQUIRE(
+      run_dream(small_dog() + " -o " + again + " " + model_arg() + " --octaves 2 --iterations 2 --quiet").exit_code ==
+      0);
   CHECK(load_image(again).pixels == got.pixels);
 }
 

@@ -13,7 +13,8 @@
 int main(int argc, char** argv) {
   using namespace dream::cli;
   DreamOptions options;
-  FlagParser parser("dream", "INPUT [-o OUTPUT] [flags]   (INPUT: image file, directory of frames, or --from-noise WxH)",
+  FlagParser parser("dream",
+                    "INPUT [-o OUTPUT] [flags]   (INPUT: image file, directory of frames, or --from-noise WxH)",
                     "DeepDream with bvlc_googlenet on the CPU. Defaults follow Google's 2015 notebook.");
   add_dream_flags(parser, options);
   try {
@@ -26,7 +27,8 @@ int main(int argc, char** argv) {
       std::printf("%s\n", version_string("dream").c_str());
       return 0;
     }
-    if (positional.size() > 1) throw dream::Error("expected one INPUT, got " + std::to_string(positional.size()) + " (see dream --help)");
+    if (positional.size() > 1)
+      throw dream::Error("expected one INPUT, got " + std::to_string(positional.size()) + " (see dream --help)");
     if (!positional.empty()) options.input = positional[0];
     return run_dream_command(options);
   } catch (const std::bad_alloc&) {

@@ -39,7 +39,8 @@ void check_option_combinations(const DreamOptions& o) {
   if (o.zoom_frames > 0 && shard.count > 1)
     throw Error("--zoom-frames feeds each frame into the next, so it cannot be split with --shard " + o.shard);
   if (!o.class_spec.empty() && (!o.layers.empty() || o.channel >= 0 || !o.neuron.empty() || !o.guide.empty()))
-    throw Error("--class sets the objective to a class logit; do not combine it with --layer/--channel/--neuron/--guide");
+    throw Error(
+        "--class sets the objective to a class logit; do not combine it with --layer/--channel/--neuron/--guide");
   if (o.channel >= 0 && !o.neuron.empty()) throw Error("give either --channel or --neuron, not both");
   if (!o.guide.empty() && (o.channel >= 0 || !o.neuron.empty()))
     throw Error("--guide is its own objective; do not combine it with --channel/--neuron");
@@ -70,23 +71,25 @@ void add_dream_flags(FlagParser& p, DreamOptions& o) {
           [&s](const std::string& v) { s.octaves = static_cast<int>(FlagParser::to_int("--octaves", v, 1, 64)); });
   p.value("--octave-scale", "", "S", "size ratio between levels", num(d.octave_scale),
           [&s](const std::string& v) { s.octave_scale = FlagParser::to_double("--octave-scale", v, 1.0001, 16.0); });
-  p.value("--iterations", "", "N", "gradient steps per octave", std::to_string(d.iterations), [&s](const std::string& v) {
-    s.iterations = static_cast<int>(FlagParser::to_int("--iterations", v, 0, 100000));
-  });
+  p.value("--iterations", "", "N", "gradient steps per octave", std::to_string(d.iterations),
+          [&s](const std::string& v) {
+            s.iterations = static_cast<int>(FlagParser::to_int("--iterations", v, 0, 100000));
+          });
   p.value("--step", "", "S", "step size (mean pixel change per step)", num(d.step),
           [&s](const std::string& v) { s.step = FlagParser::to_double("--step", v, 0.0, 255.0); });
   p.value("--jitter", "", "PX", "max random shift per step", std::to_string(d.jitter),
           [&s](const std::string& v) { s.jitter = FlagParser::to_int("--jitter", v, 0, 4096); });
   p.value("--tile", "", "PX", "gradient tile size (memory bound)", std::to_string(d.tile),
           [&s](const std::string& v) { s.tile = FlagParser::to_int("--tile", v, 1, 32768); });
-  p.value("--seed", "", "N", "random seed (jitter, transforms, noise)", std::to_string(d.seed), [&s](const std::string& v) {
-    s.seed = static_cast<uint64_t>(FlagParser::to_int("--seed", v, 0, INT64_MAX));
-  });
+  p.value(
+      "--seed", "", "N", "random seed (jitter, transforms, noise)", std::to_string(d.seed),
+      [&s](const std::string& v) { s.seed = static_cast<uint64_t>(FlagParser::to_int("--seed", v, 0, INT64_MAX)); });
   p.flag("--lap-norm", "", "Laplacian-pyramid gradient normalisation (TF notebook)",
          [&s]() { s.laplacian_normalisation = true; });
-  p.value("--lap-levels", "", "N", "levels for --lap-norm", std::to_string(d.laplacian_levels), [&s](const std::string& v) {
-    s.laplacian_levels = static_cast<int>(FlagParser::to_int("--lap-levels", v, 0, 16));
-  });
+  p.value("--lap-levels", "", "N", "levels for --lap-norm", std::to_string(d.laplacian_levels),
+          [&s](const std::string& v) {
+            s.laplacian_levels = static_cast<int>(FlagParser::to_int("--lap-levels", v, 0, 16));
+          });
   p.value("--tv", "", "W", "total-variation penalty", num(d.regularisers.tv_weight),
           [&s](const std::string& v) { s.regularisers.tv_weight = FlagParser::to_double("--tv", v, 0.0, 1e6); });
   p.value("--l2", "", "W", "L2 decay towards the mean colour", num(d.regularisers.l2_weight),
@@ -102,14 +105,15 @@ void add_dream_flags(FlagParser& p, DreamOptions& o) {
           [&s](const std::string& v) { s.transforms.pad = FlagParser::to_int("--pad", v, 0, 1024); });
   p.value("--transform-jitter", "", "PX", "robustness: random crop", std::to_string(d.transforms.jitter),
           [&s](const std::string& v) { s.transforms.jitter = FlagParser::to_int("--transform-jitter", v, 0, 1024); });
-  p.value("--random-scale", "", "F", "robustness: random scale in [1-F, 1+F]", num(d.transforms.scale_jitter),
-          [&s](const std::string& v) { s.transforms.scale_jitter = FlagParser::to_double("--random-scale", v, 0.0, 0.9); });
+  p.value(
+      "--random-scale", "", "F", "robustness: random scale in [1-F, 1+F]", num(d.transforms.scale_jitter),
+      [&s](const std::string& v) { s.transforms.scale_jitter = FlagParser::to_double("--random-scale", v, 0.0, 0.9); });
   p.value("--random-rotate", "", "DEG", "robustness: random rotation in [-DEG, DEG]", num(d.transforms.rotate_degrees),
           [&s](const std::string& v) {
             s.transforms.rotate_degrees = FlagParser::to_double("--random-rotate", v, 0.0, 180.0);
           });
-  p.flag("--robust", "", "Lucid's standard transforms: --pad 12 --transform-jitter 8 --random-scale 0.1 --random-rotate 10",
-         [&s]() {
+  p.flag("--robust", "",
+         "Lucid's standard transforms: --pad 12 --transform-jitter 8 --random-scale 0.1 --random-rotate 10", [&s]() {
            s.transforms.pad = 12;
            s.transforms.jitter = 8;
            s.transforms.scale_jitter = 0.1;

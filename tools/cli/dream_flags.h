@@ -12,16 +12,16 @@
 namespace dream::cli {
 
 struct DreamOptions {
-  std::string input;              // image file or directory of frames (positional)
+  std::string input;  // image file or directory of frames (positional)
   std::string output = "dream.png";
-  std::string model;              // empty: the search order of weights/model_path.h
+  std::string model;                // empty: the search order of weights/model_path.h
   std::vector<std::string> layers;  // NAME[:WEIGHT]; empty: inception_4c/output
   std::string objective = "mean-squares";
   int64_t channel = -1;
-  std::string neuron;             // "C" or "C,Y,X"
-  std::string class_spec;         // label or index
-  std::string guide;              // guide image file
-  std::string from_noise;         // "WxH"
+  std::string neuron;      // "C" or "C,Y,X"
+  std::string class_spec;  // label or index
+  std::string guide;       // guide image file
+  std::string from_noise;  // "WxH"
   bool original_colors = false;
   int quality = 95;
   int zoom_frames = 0;
@@ -29,9 +29,9 @@ struct DreamOptions {
   double zoom_rotate = 0.0;
   double blend = 0.0;
   std::string shard = "0/1";
-  int threads = 0;                // 0: all
+  int threads = 0;  // 0: all
   bool quiet = false, list_layers = false, help = false, version = false;
-  DreamSettings settings;         // octaves, step, jitter, tile, seed, regularisers, transforms
+  DreamSettings settings;  // octaves, step, jitter, tile, seed, regularisers, transforms
 };
 
 inline constexpr const char* kDefaultLayer = "inception_4c/output";

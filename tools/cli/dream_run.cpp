@@ -1,12 +1,13 @@
 #include "tools/cli/dream_run.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "dream/frames.h"
 #include "dream/image.h"
@@ -74,8 +75,8 @@ std::string stem(const std::string& path) {
 
 void check_input_size(const Tensor& x, int64_t min_size, const std::string& what) {
   if (std::min(x.h(), x.w()) < min_size)
-    throw Error(what + " is " + std::to_string(x.w()) + "x" + std::to_string(x.h()) +
-                ", smaller than the " + std::to_string(min_size) + " pixels the chosen layer needs");
+    throw Error(what + " is " + std::to_string(x.w()) + "x" + std::to_string(x.h()) + ", smaller than the " +
+                std::to_string(min_size) + " pixels the chosen layer needs");
 }
 
 // Dreams one network-space image with progress on stderr.
@@ -167,7 +168,8 @@ int run_dream_command(const DreamOptions& o) {
   const Shard shard = parse_shard(o.shard);
   const bool noise = !o.from_noise.empty();
   if (!o.list_layers && noise == !o.input.empty())
-    throw Error(noise ? "give either INPUT or --from-noise, not both" : "no input: give an image file, a directory of frames or --from-noise WxH");
+    throw Error(noise ? "give either INPUT or --from-noise, not both"
+                      : "no input: give an image file, a directory of frames or --from-noise WxH");
   const bool directory_run = !noise && !o.input.empty() && is_directory(o.input);
   const bool frame_run = directory_run || o.zoom_frames > 0;
   if (!frame_run && !o.list_layers) check_output_file(o.output);
@@ -217,7 +219,9 @@ int run_dream_command(const DreamOptions& o) {
           frame = blend_frames(frame, previous_out, o.blend);
         out_path = o.output + "/" + stem(frame_files[static_cast<size_t>(k)]) + ".png";
       } else {
-        frame = k == 0 ? input : pixels_to_network(zoom_frame(network_to_pixels(previous_out, transform), o.zoom, o.zoom_rotate), transform);
+        frame = k == 0 ? input
+                       : pixels_to_network(
+                             zoom_frame(network_to_pixels(previous_out, transform), o.zoom, o.zoom_rotate), transform);
         out_path = numbered_frame_path(o.output, k);
       }
       check_input_size(frame, source.min_input_size(), "frame " + std::to_string(k));

@@ -109,8 +109,10 @@ std::string FlagParser::help() const {
   for (const Spec& s : specs_) {
     std::string left = "  " + (s.short_name.empty() ? std::string() : s.short_name + ", ") + s.name;
     if (s.takes_value) left += " " + s.metavar;
-    if (left.size() < 30) left.resize(30, ' ');
-    else left += "\n" + std::string(30, ' ');
+    if (left.size() < 30)
+      left.resize(30, ' ');
+    else
+      left += "\n" + std::string(30, ' ');
     out += left + s.help;
     if (!s.default_text.empty()) out += " (default: " + s.default_text + ")";
     out += "\n";
@@ -134,7 +136,8 @@ double FlagParser::to_double(const std::string& flag, const std::string& text, d
   const double v = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
     throw Error(flag + " expects a number, got '" + text + "'");
-  if (v < lo || v > hi) throw Error(flag + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + text);
+  if (v < lo || v > hi)
+    throw Error(flag + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + text);
   return v;
 }
 

@@ -21,8 +21,7 @@ class FlagParser {
   void value(const std::string& name, const std::string& short_name, const std::string& metavar,
              const std::string& help, const std::string& default_text, std::function<void(const std::string&)> set);
   // A switch (no value).
-  void flag(const std::string& name, const std::string& short_name, const std::string& help,
-            std::function<void()> set);
+  void flag(const std::string& name, const std::string& short_name, const std::string& help, std::function<void()> set);
 
   // Parses argv[1..]; returns the positional arguments.
   std::vector<std::string> parse(int argc, const char* const* argv) const;

@@ -1,7 +1,8 @@
 #include "tools/cli/progress_bar.h"
 
-#include <cmath>
 #include <unistd.h>
+
+#include <cmath>
 
 namespace dream::cli {
 
