@@ -16,7 +16,10 @@ struct Neon {
   static V add(V a, V b) { return vaddq_f32(a, b); }
   static V mul(V a, V b) { return vmulq_f32(a, b); }
   static V fma(V a, V b, V c) { return vfmaq_f32(c, a, b); }  // a * b + c
-  static V max(V a, V b) { return vmaxq_f32(a, b); }
+  // a > b ? a : b, as simd_scalar.h and x86's maxps (b when either is NaN,
+  // b for -0 vs +0). vmaxq_f32 would return NaN for a NaN operand, so ReLU
+  // would let NaN through where the reference gives 0.
+  static V max(V a, V b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
   static V abs(V a) { return vabsq_f32(a); }
   // b where a > 0 (NaN compares false), else 0.
   static V select_positive(V a, V b) {
