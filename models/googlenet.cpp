@@ -126,9 +126,9 @@ std::map<std::string, autograd::Variable> GoogLeNet::forward(autograd::Tape& tap
     bool found = c == nn::Graph::kInputName;
     for (const nn::BlobGeometry& g : geometry) found = found || g.name == c;
     if (!found) {
-      std::string need = c == "loss3/classifier" || c == "prob"
-                             ? "a 224x224 input, the classifier's fixed size"
-                             : "at least " + std::to_string(min_input_size(c)) + "x" + std::to_string(min_input_size(c));
+      std::string need = c == "loss3/classifier" || c == "prob" ? "a 224x224 input, the classifier's fixed size"
+                                                                : "at least " + std::to_string(min_input_size(c)) +
+                                                                      "x" + std::to_string(min_input_size(c));
       throw Error("GoogLeNet: an input of " + std::to_string(x[3]) + "x" + std::to_string(x[2]) +
                   " (WxH) cannot reach blob " + c + " (needs " + need + ")");
     }

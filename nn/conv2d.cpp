@@ -46,8 +46,8 @@ Shape Conv2d::output_shape(const std::vector<Shape>& inputs) const {
   p.stride_h = p.stride_w = stride_;
   p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = pad_;
   if (p.h_out() < 1 || p.w_out() < 1)
-    throw Error(name_ + ": input of shape " + shape_string(x) + " is smaller than the " +
-                std::to_string(p.kh) + "x" + std::to_string(p.kw) + " kernel");
+    throw Error(name_ + ": input of shape " + shape_string(x) + " is smaller than the " + std::to_string(p.kh) + "x" +
+                std::to_string(p.kw) + " kernel");
   return {p.n, p.c_out, p.h_out(), p.w_out()};
 }
 

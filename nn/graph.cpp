@@ -78,8 +78,10 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
   bool want_input = false;
   for (const std::string& e : ends) {
     int i = index_of(e);
-    if (i < 0) want_input = true;
-    else requested.insert(i);
+    if (i < 0)
+      want_input = true;
+    else
+      requested.insert(i);
   }
 
   // Readers still to run per node, so a blob is dropped after its last reader.

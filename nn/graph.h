@@ -57,8 +57,8 @@ class Graph {
   struct Node {
     std::string name;
     std::shared_ptr<const Layer> layer;
-    std::vector<int> inputs;      // node indices; -1 is "data"
-    std::vector<int> consumers;   // nodes reading this one
+    std::vector<int> inputs;     // node indices; -1 is "data"
+    std::vector<int> consumers;  // nodes reading this one
   };
   int index_of(const std::string& name) const;  // -1 for "data"; throws if unknown
   std::vector<bool> needed(const std::vector<std::string>& ends) const;

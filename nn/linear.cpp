@@ -30,8 +30,6 @@ Shape Linear::output_shape(const std::vector<Shape>& inputs) const {
   return {x[0], weight_.dim(0)};
 }
 
-Window Linear::window(const Shape& input) const {
-  return input.size() == 4 ? Window{input[2], 1} : Window{};
-}
+Window Linear::window(const Shape& input) const { return input.size() == 4 ? Window{input[2], 1} : Window{}; }
 
 }  // namespace dream::nn

@@ -2,12 +2,11 @@
 // shapes for two input sizes against Caffe's size rules computed here by
 // hand, receptive fields, aliases and name errors, pre-ReLU blobs, and that a
 // forward ending at a blob computes nothing past it.
+#include <unistd.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
-
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "models/googlenet.h"
@@ -162,8 +161,7 @@ TEST_CASE("GoogLeNet forward stops at the requested blob and records nothing pas
   auto x = tape.leaf(test::random_tensor({1, 3, 64, 64}, 3, -100.f, 100.f), true);
   net.forward(tape, x, {"conv2/3x3"});
   // conv1 (+ReLU fused), pool1, norm1, conv2/3x3_reduce, conv2/3x3: no inception op, no norm2.
-  CHECK(tape.op_names() ==
-        std::vector<std::string>{"conv2d_relu", "max_pool2d", "lrn", "conv2d_relu", "conv2d_relu"});
+  CHECK(tape.op_names() == std::vector<std::string>{"conv2d_relu", "max_pool2d", "lrn", "conv2d_relu", "conv2d_relu"});
 
   // Only the branch a blob reads: inception_3a/1x1 needs pool2 and one conv.
   autograd::Tape t2;
@@ -207,10 +205,12 @@ TEST_CASE("GoogLeNet pre-ReLU blobs: ReLU of them gives the Caffe blobs, fused a
 TEST_CASE("GoogLeNet weight files: a missing or mis-shaped tensor is named") {
   CHECK_THROWS_WITH(models::GoogLeNet::load("/nonexistent/model.safetensors"),
                     Catch::Contains("/nonexistent/model.safetensors"));
-  const std::string path = test::binary_dir() + "/test_googlenet_bad_shape." + std::to_string(getpid()) + ".safetensors";
-  weights::write_safetensors(path, {{"conv1/7x7_s2.weight", Tensor({64, 3, 5, 5})}, {"conv1/7x7_s2.bias", Tensor({64})}},
-                             {});
-  CHECK_THROWS_WITH(models::GoogLeNet::load(path), Catch::Contains("conv1/7x7_s2.weight") && Catch::Contains("64x3x7x7"));
+  const std::string path =
+      test::binary_dir() + "/test_googlenet_bad_shape." + std::to_string(getpid()) + ".safetensors";
+  weights::write_safetensors(path,
+                             {{"conv1/7x7_s2.weight", Tensor({64, 3, 5, 5})}, {"conv1/7x7_s2.bias", Tensor({64})}}, {});
+  CHECK_THROWS_WITH(models::GoogLeNet::load(path),
+                    Catch::Contains("conv1/7x7_s2.weight") && Catch::Contains("64x3x7x7"));
   weights::write_safetensors(path, {{"conv1/7x7_s2.weight", Tensor({64, 3, 7, 7})}}, {});
   CHECK_THROWS_WITH(models::GoogLeNet::load(path), Catch::Contains("conv1/7x7_s2.bias"));
   std::remove(path.c_str());

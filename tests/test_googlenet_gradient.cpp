@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 #include <random>
+#include <sstream>
 
 #include "autograd/ops.h"
 #include "dream/image.h"

@@ -142,12 +142,16 @@ TEST_CASE("dream-layers lists every inception blob with Caffe's shapes at 224x22
   struct Expect {
     std::string size, blob, shape;
   };
-  const std::vector<Expect> expected = {
-      {"224x224", "conv1/7x7_s2", "1x64x112x112"},     {"224x224", "inception_3a/output", "1x256x28x28"},
-      {"224x224", "inception_4c/output", "1x512x14x14"}, {"224x224", "inception_5b/output", "1x1024x7x7"},
-      {"224x224", "prob", "1x1000"},                     {"500x375", "pool1/norm1", "1x64x94x125"},
-      {"500x375", "inception_3b/output", "1x480x47x62"}, {"500x375", "inception_4e/output", "1x832x23x31"},
-      {"500x375", "inception_5b/output", "1x1024x11x15"}, {"500x375", "pool5/7x7_s1", "1x1024x5x9"}};
+  const std::vector<Expect> expected = {{"224x224", "conv1/7x7_s2", "1x64x112x112"},
+                                        {"224x224", "inception_3a/output", "1x256x28x28"},
+                                        {"224x224", "inception_4c/output", "1x512x14x14"},
+                                        {"224x224", "inception_5b/output", "1x1024x7x7"},
+                                        {"224x224", "prob", "1x1000"},
+                                        {"500x375", "pool1/norm1", "1x64x94x125"},
+                                        {"500x375", "inception_3b/output", "1x480x47x62"},
+                                        {"500x375", "inception_4e/output", "1x832x23x31"},
+                                        {"500x375", "inception_5b/output", "1x1024x11x15"},
+                                        {"500x375", "pool5/7x7_s1", "1x1024x5x9"}};
   for (const std::string size : {"224x224", "500x375"}) {
     const Run r = run_tool("dream-layers", "--size " + size);
     INFO(size << "\n" << r.err);

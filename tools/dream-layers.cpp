@@ -64,7 +64,8 @@ int list_blobs(const dream::cli::ArgParser& args) {
 int dump_blob(const dream::cli::ArgParser& args) {
   if (!args.has("--input") || !args.has("--dump") || !args.has("-o"))
     throw dream::Error("dream-layers: --dump needs --input IMAGE, --dump BLOB and -o FILE.npy together");
-  if (args.has("--size")) throw dream::Error("dream-layers: --size lists shapes; --dump feeds the image at its own size");
+  if (args.has("--size"))
+    throw dream::Error("dream-layers: --size lists shapes; --dump feeds the image at its own size");
   const auto net = dream::models::GoogLeNet::load(dream::weights::find_model_file(args.value("--model")));
   const std::string blob = args.value("--dump");
   net.canonical_blob_name(blob);  // an unknown name fails before the image is read

@@ -67,8 +67,8 @@ int64_t ArgParser::int_value(const std::string& name, int64_t fallback, int64_t 
   if (it == values_.end()) return fallback;
   int64_t v = 0;
   if (!parse_int(it->second, v) || v < min || v > max)
-    throw Error(program_ + ": " + name + " must be an integer in [" + std::to_string(min) + ", " +
-                std::to_string(max) + "], got \"" + it->second + "\"");
+    throw Error(program_ + ": " + name + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+                "], got \"" + it->second + "\"");
   return v;
 }
 

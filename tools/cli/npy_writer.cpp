@@ -11,8 +11,10 @@ namespace dream::cli {
 std::string npy_header(const Shape& shape) {
   std::string dims;
   for (int64_t d : shape) dims += std::to_string(d) + ", ";
-  if (shape.size() > 1) dims.resize(dims.size() - 2);  // "(1, 2)"; a 1-tuple keeps its comma: "(3,)"
-  else if (shape.size() == 1) dims.resize(dims.size() - 1);
+  if (shape.size() > 1)
+    dims.resize(dims.size() - 2);  // "(1, 2)"; a 1-tuple keeps its comma: "(3,)"
+  else if (shape.size() == 1)
+    dims.resize(dims.size() - 1);
   std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
   const size_t preamble = 10;  // magic (6) + version (2) + length (2)
   size_t total = preamble + dict.size() + 1;
