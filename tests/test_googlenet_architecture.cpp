@@ -215,3 +215,25 @@ TEST_CASE("GoogLeNet weight files: a missing or mis-shaped tensor is named") {
   CHECK_THROWS_WITH(models::GoogLeNet::load(path), Catch::Contains("conv1/7x7_s2.bias"));
   std::remove(path.c_str());
 }
+
+TEST_CASE("GoogLeNet forward drops each blob after its last reader") {
+  const auto& net = random_net();
+  const Tensor input = test::random_tensor({1, 3, 256, 256}, 9, -100.f, 100.f);
+  int64_t all_blobs = 0;  // bytes if every blob up to inception_4c/output were kept
+  for (const auto& b : net.blobs(256, 256)) {
+    all_blobs += shape_numel(b.shape) * 4;
+    if (b.name == "inception_4c/output") break;
+  }
+  autograd::Tape tape;
+  auto x = tape.constant(input);
+  const int64_t before = tensor_memory_stats().live_bytes;
+  reset_tensor_peak_memory();
+  {
+    auto out = net.forward(tape, x, {"inception_4c/output"});
+    CHECK(out.at("inception_4c/output").shape() == Shape{1, 512, 16, 16});
+  }
+  const int64_t peak = tensor_memory_stats().peak_bytes - before;
+  INFO("peak " << peak << " bytes during the forward, all blobs together " << all_blobs << " bytes");
+  CHECK(peak < all_blobs / 3);
+  CHECK(tensor_memory_stats().live_bytes == before);  // nothing left behind
+}
