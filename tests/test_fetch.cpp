@@ -126,7 +126,7 @@ struct FetchFixture {
 
 }  // namespace
 
-TEST_CASE("fetch downloads, verifies, converts and installs; rejects corrupt downloads") {
+TEST_CASE("fetch downloads, verifies, converts and installs, and rejects corrupt downloads") {
   FetchFixture fx;
   LocalHttpServer server(fx.serve);
   const std::string good_sha1 = sha1_of(fx.caffemodel);
