@@ -1,5 +1,4 @@
-// The small command-line pieces of dream-classify / dream-layers: the flag
-// parser and the .npy writer (header bytes as the NumPy format spec gives
+// The .npy writer of dream-layers (header bytes as the NumPy format spec gives
 // them, data little-endian, no partial file on failure).
 #include <unistd.h>
 
@@ -10,43 +9,9 @@
 
 #include "tensor/error.h"
 #include "tests/support/test_paths.h"
-#include "tools/cli/arg_parser.h"
 #include "tools/cli/npy_writer.h"
 
 using namespace dream;
-
-TEST_CASE("ArgParser: options, flags, positionals, inline values and errors") {
-  cli::ArgParser p("tool");
-  p.add_option("--top");
-  p.add_option("--model");
-  p.add_flag("--help");
-  const char* argv[] = {"tool", "a.jpg", "--top", "7", "--model=m.safetensors", "b.jpg", "--", "--help"};
-  p.parse(8, argv);
-  CHECK(p.int_value("--top", 5, 1, 1000) == 7);
-  CHECK(p.value("--model") == "m.safetensors");
-  CHECK_FALSE(p.has("--help"));  // after "--" it is a positional
-  CHECK(p.positional() == std::vector<std::string>{"a.jpg", "b.jpg", "--help"});
-  CHECK(p.value("--absent", "dflt") == "dflt");
-
-  cli::ArgParser q("tool");
-  q.add_option("--top");
-  const char* unknown[] = {"tool", "--tpo", "3"};
-  CHECK_THROWS_WITH(q.parse(3, unknown), Catch::Contains("unknown option --tpo"));
-  cli::ArgParser r("tool");
-  r.add_option("--top");
-  const char* missing[] = {"tool", "--top"};
-  CHECK_THROWS_WITH(r.parse(2, missing), Catch::Contains("--top needs a value"));
-  cli::ArgParser s("tool");
-  s.add_option("--top");
-  const char* bad[] = {"tool", "--top", "5x"};
-  s.parse(3, bad);
-  CHECK_THROWS_WITH(s.int_value("--top", 5, 1, 1000), Catch::Contains("--top must be an integer"));
-
-  CHECK(cli::parse_size("--size", "500x375").width == 500);
-  CHECK(cli::parse_size("--size", "500x375").height == 375);
-  CHECK_THROWS_WITH(cli::parse_size("--size", "500"), Catch::Contains("--size"));
-  CHECK_THROWS_WITH(cli::parse_size("--size", "0x3"), Catch::Contains("--size"));
-}
 
 TEST_CASE("npy header follows the NumPy 1.0 format") {
   // 10 preamble bytes + 65 dict chars + newline = 76, padded to 128: header length 118 = 0x76.

@@ -13,7 +13,7 @@
 #include "dream/image.h"
 #include "models/googlenet.h"
 #include "models/imagenet_preprocess.h"
-#include "tools/cli/arg_parser.h"
+#include "tools/cli/flag_parser.h"
 #include "tools/cli/version.h"
 #include "weights/model_path.h"
 
@@ -53,28 +53,31 @@ void classify(const dream::models::GoogLeNet& net, const std::string& path, int6
 }  // namespace
 
 int main(int argc, char** argv) {
-  dream::cli::ArgParser args("dream-classify");
-  args.add_option("--model");
-  args.add_option("--top");
-  args.add_flag("--help");
-  args.add_flag("-h");
-  args.add_flag("--version");
+  using dream::cli::FlagParser;
+  std::string model;
+  int64_t top = 5;
+  bool help = false, version = false;
+  FlagParser args("dream-classify", "[--model FILE] [--top N] IMAGE...", "");  // kUsage is the --help text
+  args.value("--model", "", "FILE", "weights", "", [&](const std::string& v) { model = v; });
+  args.value("--top", "", "N", "classes to print", "5",
+             [&](const std::string& v) { top = FlagParser::to_int("--top", v, 1, 1000); });
+  args.flag("--help", "-h", "usage", [&] { help = true; });
+  args.flag("--version", "", "version", [&] { version = true; });
   try {
-    args.parse(argc, argv);
-    if (args.has("--help") || args.has("-h")) {
+    const std::vector<std::string> images = args.parse(argc, argv);
+    if (help) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (args.has("--version")) {
+    if (version) {
       std::printf("%s\n", dream::cli::version_string("dream-classify").c_str());
       return 0;
     }
-    const int64_t top = args.int_value("--top", 5, 1, 1000);
-    if (args.positional().empty()) throw dream::Error("dream-classify: no IMAGE given (see --help)");
-    const std::string model_path = dream::weights::find_model_file(args.value("--model"));
+    if (images.empty()) throw dream::Error("dream-classify: no IMAGE given (see --help)");
+    const std::string model_path = dream::weights::find_model_file(model);
     const dream::models::GoogLeNet net = dream::models::GoogLeNet::load(model_path);
     int failures = 0;
-    for (const std::string& path : args.positional()) {
+    for (const std::string& path : images) {
       try {
         classify(net, path, top);
       } catch (const dream::Error& e) {

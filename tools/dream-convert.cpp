@@ -6,10 +6,10 @@
 // source is checked against the network's parameter catalogue; on any error
 // one line is printed, the exit status is 1 and no output file is written.
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
+#include "tools/cli/flag_parser.h"
 #include "tools/cli/version.h"
 #include "weights/convert.h"
 
@@ -33,30 +33,26 @@ const char* const kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> positional;
   dream::weights::ConvertOptions options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (arg == "--version") {
-      std::printf("%s\n", dream::cli::version_string("dream-convert").c_str());
-      return 0;
-    }
-    if (arg == "--labels") {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "dream-convert: --labels needs a FILE argument\n");
-        return 2;
-      }
-      options.labels_path = argv[++i];
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      std::fprintf(stderr, "dream-convert: unknown option %s (see --help)\n", arg.c_str());
-      return 2;
-    } else {
-      positional.push_back(arg);
-    }
+  bool help = false, version = false;
+  dream::cli::FlagParser args("dream-convert", "SRC DST.safetensors [--labels FILE]", "");  // kUsage is the --help text
+  args.value("--labels", "", "FILE", "labels", "", [&](const std::string& v) { options.labels_path = v; });
+  args.flag("--help", "-h", "usage", [&] { help = true; });
+  args.flag("--version", "", "version", [&] { version = true; });
+  std::vector<std::string> positional;
+  try {
+    positional = args.parse(argc, argv);
+  } catch (const std::exception& e) {  // a usage error: exit status 2, as for a wrong path count
+    std::fprintf(stderr, "dream-convert: %s\n", e.what());
+    return 2;
+  }
+  if (help) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (version) {
+    std::printf("%s\n", dream::cli::version_string("dream-convert").c_str());
+    return 0;
   }
   if (positional.size() != 2) {
     std::fprintf(stderr, "dream-convert: expected SRC and DST.safetensors, got %zu path(s) (see --help)\n",

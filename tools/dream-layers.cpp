@@ -8,18 +8,26 @@
 // as a NumPy .npy file (float32, 1xCxHxW) to compare with other engines.
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "dream/image.h"
 #include "models/googlenet.h"
 #include "models/googlenet_architecture.h"
 #include "models/imagenet_preprocess.h"
-#include "tools/cli/arg_parser.h"
+#include "tools/cli/flag_parser.h"
 #include "tools/cli/npy_writer.h"
 #include "tools/cli/version.h"
 #include "weights/model_path.h"
 
 namespace {
+
+// Flag values; empty when the flag was not given.
+struct LayersOptions {
+  std::optional<std::string> model, size, input, dump, output;
+  bool help = false, version = false;
+};
 
 const char* const kUsage =
     "usage: dream-layers [--model FILE] [--size WxH]\n"
@@ -36,11 +44,11 @@ const char* const kUsage =
     "  -o FILE.npy    output, NumPy float32 1xCxHxW (written to FILE.npy.tmp, then renamed)\n"
     "  --help, --version\n";
 
-int list_blobs(const dream::cli::ArgParser& args) {
-  const auto size = dream::cli::parse_size("--size", args.value("--size", "224x224"));
+int list_blobs(const LayersOptions& o) {
+  const auto size = dream::cli::parse_size("--size", o.size.value_or("224x224"), 65536);
   dream::models::GoogLeNet net = dream::models::GoogLeNet::with_random_weights(0);
   // Shapes need no weights, but an explicitly named model must be loadable.
-  if (args.has("--model")) net = dream::models::GoogLeNet::load(dream::weights::find_model_file(args.value("--model")));
+  if (o.model) net = dream::models::GoogLeNet::load(dream::weights::find_model_file(*o.model));
 
   std::map<std::string, std::string> alias_of;
   for (const auto& a : dream::models::googlenet_tf_aliases()) alias_of[a.second] = a.first;
@@ -61,20 +69,19 @@ int list_blobs(const dream::cli::ArgParser& args) {
   return 0;
 }
 
-int dump_blob(const dream::cli::ArgParser& args) {
-  if (!args.has("--input") || !args.has("--dump") || !args.has("-o"))
+int dump_blob(const LayersOptions& o) {
+  if (!o.input || !o.dump || !o.output)
     throw dream::Error("dream-layers: --dump needs --input IMAGE, --dump BLOB and -o FILE.npy together");
-  if (args.has("--size"))
-    throw dream::Error("dream-layers: --size lists shapes; --dump feeds the image at its own size");
-  const auto net = dream::models::GoogLeNet::load(dream::weights::find_model_file(args.value("--model")));
-  const std::string blob = args.value("--dump");
+  if (o.size) throw dream::Error("dream-layers: --size lists shapes; --dump feeds the image at its own size");
+  const auto net = dream::models::GoogLeNet::load(dream::weights::find_model_file(o.model.value_or("")));
+  const std::string& blob = *o.dump;
   net.canonical_blob_name(blob);  // an unknown name fails before the image is read
-  const dream::Image image = dream::load_image(args.value("--input"));
+  const dream::Image image = dream::load_image(*o.input);
   dream::autograd::Tape tape;
   auto x = tape.constant(dream::models::caffe_input_from_rgb(image.pixels.data(), image.width, image.height));
   const dream::Tensor value = net.forward(tape, x, {blob}).at(blob).value();  // a handle, kept past the map
-  dream::cli::write_npy(args.value("-o"), value);
-  std::printf("%s: %s %s\n", args.value("-o").c_str(), net.canonical_blob_name(blob).c_str(),
+  dream::cli::write_npy(*o.output, value);
+  std::printf("%s: %s %s\n", o.output->c_str(), net.canonical_blob_name(blob).c_str(),
               dream::shape_string(value.shape()).c_str());
   return 0;
 }
@@ -82,23 +89,29 @@ int dump_blob(const dream::cli::ArgParser& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  dream::cli::ArgParser args("dream-layers");
-  for (const char* o : {"--model", "--size", "--input", "--dump", "-o"}) args.add_option(o);
-  for (const char* f : {"--help", "-h", "--version"}) args.add_flag(f);
+  LayersOptions o;
+  auto set = [](std::optional<std::string>& field) { return [&field](const std::string& v) { field = v; }; };
+  dream::cli::FlagParser args("dream-layers", "[--model FILE] [--size WxH]", "");  // kUsage is the --help text
+  args.value("--model", "", "FILE", "weights", "", set(o.model));
+  args.value("--size", "", "WxH", "input size", "224x224", set(o.size));
+  args.value("--input", "", "IMAGE", "image", "", set(o.input));
+  args.value("--dump", "", "BLOB", "blob to write", "", set(o.dump));
+  args.value("-o", "", "FILE.npy", "output", "", set(o.output));
+  args.flag("--help", "-h", "usage", [&o] { o.help = true; });
+  args.flag("--version", "", "version", [&o] { o.version = true; });
   try {
-    args.parse(argc, argv);
-    if (args.has("--help") || args.has("-h")) {
+    const std::vector<std::string> positional = args.parse(argc, argv);
+    if (o.help) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (args.has("--version")) {
+    if (o.version) {
       std::printf("%s\n", dream::cli::version_string("dream-layers").c_str());
       return 0;
     }
-    if (!args.positional().empty())
-      throw dream::Error("dream-layers: unexpected argument " + args.positional()[0] + " (see --help)");
-    if (args.has("--input") || args.has("--dump") || args.has("-o")) return dump_blob(args);
-    return list_blobs(args);
+    if (!positional.empty()) throw dream::Error("dream-layers: unexpected argument " + positional[0] + " (see --help)");
+    if (o.input || o.dump || o.output) return dump_blob(o);
+    return list_blobs(o);
   } catch (const std::exception& e) {
     const std::string msg = e.what();
     std::fprintf(stderr, "%s%s\n", msg.rfind("dream-layers", 0) == 0 ? "" : "dream-layers: ", msg.c_str());

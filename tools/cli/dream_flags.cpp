@@ -14,14 +14,6 @@ std::string num(double v) {
 }
 }  // namespace
 
-std::pair<int64_t, int64_t> parse_size(const std::string& flag, const std::string& text, int64_t max_side) {
-  const size_t x = text.find_first_of("xX");
-  if (x == std::string::npos) throw Error(flag + " expects WIDTHxHEIGHT (e.g. 512x512), got '" + text + "'");
-  const int64_t w = FlagParser::to_int(flag + " width", text.substr(0, x), 1, max_side);
-  const int64_t h = FlagParser::to_int(flag + " height", text.substr(x + 1), 1, max_side);
-  return {h, w};
-}
-
 std::vector<int64_t> parse_neuron(const std::string& text) {
   std::vector<int64_t> v;
   std::stringstream ss(text);

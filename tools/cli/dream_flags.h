@@ -40,8 +40,6 @@ inline constexpr int64_t kMaxNoiseSide = 16384;
 // Declares every flag of the tool on `parser`, writing into `options`.
 void add_dream_flags(FlagParser& parser, DreamOptions& options);
 
-// "512x384" -> {384 (height), 512 (width)}; throws naming --from-noise.
-std::pair<int64_t, int64_t> parse_size(const std::string& flag, const std::string& text, int64_t max_side);
 // "C" or "C,Y,X" -> {C, Y, X} with Y = X = -1 when absent.
 std::vector<int64_t> parse_neuron(const std::string& text);
 

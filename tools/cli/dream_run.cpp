@@ -180,8 +180,8 @@ int run_dream_command(const DreamOptions& o) {
   std::vector<std::string> frame_files;
   Tensor input;
   if (noise) {
-    const auto [h, w] = parse_size("--from-noise", o.from_noise, kMaxNoiseSide);
-    input = noise_image(h, w, o.settings.seed, network_range(transform));
+    const SizeWH size = parse_size("--from-noise", o.from_noise, kMaxNoiseSide);
+    input = noise_image(size.height, size.width, o.settings.seed, network_range(transform));
   } else if (directory_run) {
     frame_files = list_frame_files(o.input);
   } else if (!o.list_layers) {

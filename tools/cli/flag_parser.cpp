@@ -141,4 +141,12 @@ double FlagParser::to_double(const std::string& flag, const std::string& text, d
   return v;
 }
 
+SizeWH parse_size(const std::string& flag, const std::string& text, int64_t max_side) {
+  const size_t x = text.find_first_of("xX");
+  if (x == std::string::npos) throw Error(flag + " expects WIDTHxHEIGHT (e.g. 512x512), got '" + text + "'");
+  const int64_t w = FlagParser::to_int(flag + " width", text.substr(0, x), 1, max_side);
+  const int64_t h = FlagParser::to_int(flag + " height", text.substr(x + 1), 1, max_side);
+  return {w, h};
+}
+
 }  // namespace dream::cli

@@ -1,11 +1,14 @@
 #pragma once
-// A small command-line flag parser shared by the tools: declare each flag
-// once with its help text and default, and get parsing, `--help` text and
-// "unknown flag (did you mean ...)" errors from the same table.
+// The command-line flag parser of every dream* tool: declare each flag once
+// with its help text and default, and get parsing, `--help` text and
+// "unknown flag (did you mean ...)" errors from the same table. Tools with a
+// hand-written usage text (dream-classify, dream-layers, dream-convert) just
+// do not call help().
 //
 // Accepted forms: --name VALUE, --name=VALUE, -x VALUE (short alias), bare
 // --name for switches; "--" ends flags; everything else is positional.
 // Errors are dream::Error naming the flag.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -44,6 +47,13 @@ class FlagParser {
   std::string program_, usage_, description_;
   std::vector<Spec> specs_;
 };
+
+// "640x480" (or "640X480") -> {640, 480}, each side in 1..max_side; throws
+// naming `flag` otherwise.
+struct SizeWH {
+  int64_t width, height;
+};
+SizeWH parse_size(const std::string& flag, const std::string& text, int64_t max_side);
 
 // Levenshtein distance (for "did you mean" suggestions).
 size_t edit_distance(const std::string& a, const std::string& b);
