@@ -10,6 +10,8 @@
 #include <cstring>
 #include <memory>
 
+#include "tensor/atomic_file.h"
+
 // Declarations only; the implementation is compiled once in stb_impl.cpp.
 #include <stb_image.h>
 #include <stb_image_write.h>
@@ -32,26 +34,6 @@ void append_bytes(void* context, void* data, int size) {
   auto* out = static_cast<std::vector<unsigned char>*>(context);
   const auto* bytes = static_cast<const unsigned char*>(data);
   out->insert(out->end(), bytes, bytes + size);
-}
-
-// Writes bytes to `path` through a temporary in the same directory and a
-// rename, so readers never see a partial file and a failure leaves none.
-void write_file_atomically(const std::string& path, const std::vector<unsigned char>& bytes) {
-  const std::string tmp = path + ".tmp-" + std::to_string(static_cast<long>(getpid()));
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw Error("cannot write image '" + path + "': " + std::strerror(errno));
-  const size_t written = std::fwrite(bytes.data(), 1, bytes.size(), f);
-  const bool ok = written == bytes.size() && std::fflush(f) == 0;
-  const int saved_errno = errno;
-  if (std::fclose(f) != 0 || !ok) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write image '" + path + "': " + std::strerror(saved_errno ? saved_errno : EIO));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp.c_str());
-    throw Error("cannot write image '" + path + "': " + std::strerror(e));
-  }
 }
 
 float clamp_0_255(float v) { return v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v); }
@@ -116,7 +98,10 @@ void save_image(const Image& image, const std::string& path, int quality) {
     throw Error("cannot write image '" + path + "': unknown extension (use .png, .jpg or .jpeg)");
   }
   if (!ok) throw Error("cannot write image '" + path + "': encoder failed");
-  write_file_atomically(path, bytes);
+  // A per-process temporary: parallel shards may write beside each other.
+  write_file_atomically(
+      path, path + ".tmp-" + std::to_string(static_cast<long>(getpid())), "cannot write image '" + path + "'",
+      [&bytes](std::FILE* f) { return std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size(); });
 }
 
 Tensor image_to_tensor(const Image& image) {

@@ -1,43 +1,11 @@
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "tensor/atomic_file.h"
 #include "weights/safetensors.h"
 
 namespace dream::weights {
-namespace {
-
-// Removes the temporary file unless released: every early exit (exception)
-// of write_safetensors cleans up after itself.
-class TempFile {
- public:
-  explicit TempFile(std::string path) : path_(std::move(path)) {}
-  ~TempFile() {
-    if (file_) std::fclose(file_);
-    if (!released_) std::remove(path_.c_str());
-  }
-  FILE* open() {
-    file_ = std::fopen(path_.c_str(), "wb");
-    return file_;
-  }
-  bool close() {
-    bool ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    return ok;
-  }
-  void release() { released_ = true; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  FILE* file_ = nullptr;
-  bool released_ = false;
-};
-
-}  // namespace
-
 void write_safetensors(const std::string& path, const std::vector<NamedTensor>& tensors,
                        const std::map<std::string, std::string>& metadata) {
   // ordered_json keeps insertion order, so the header lists tensors in the
@@ -67,22 +35,17 @@ void write_safetensors(const std::string& path, const std::vector<NamedTensor>& 
   // Pad with spaces (allowed by the format) so the data starts 8-byte aligned.
   while ((8 + text.size()) % 8 != 0) text.push_back(' ');
 
-  TempFile tmp(path + ".tmp");
-  FILE* f = tmp.open();
-  if (!f) throw Error(tmp.path() + ": cannot create: " + std::strerror(errno));
   const uint64_t header_len = text.size();
   uint8_t len_bytes[8];
   for (int i = 0; i < 8; ++i) len_bytes[i] = static_cast<uint8_t>(header_len >> (8 * i));
-  bool ok = std::fwrite(len_bytes, 1, 8, f) == 8 && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  for (const NamedTensor& t : tensors) {
-    const size_t n = static_cast<size_t>(t.tensor.numel());
-    if (ok && n) ok = std::fwrite(t.tensor.data(), sizeof(float), n, f) == n;
-  }
-  if (!ok) throw Error(tmp.path() + ": write failed: " + std::strerror(errno));
-  if (!tmp.close()) throw Error(tmp.path() + ": write failed on close: " + std::strerror(errno));
-  if (std::rename(tmp.path().c_str(), path.c_str()) != 0)
-    throw Error(path + ": cannot rename " + tmp.path() + " into place: " + std::strerror(errno));
-  tmp.release();
+  write_file_atomically(path, path + ".tmp", path, [&](std::FILE* f) {
+    bool ok = std::fwrite(len_bytes, 1, 8, f) == 8 && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    for (const NamedTensor& t : tensors) {
+      const size_t n = static_cast<size_t>(t.tensor.numel());
+      if (ok && n) ok = std::fwrite(t.tensor.data(), sizeof(float), n, f) == n;
+    }
+    return ok;
+  });
 }
 
 }  // namespace dream::weights

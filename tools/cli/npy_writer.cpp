@@ -1,10 +1,11 @@
 #include "tools/cli/npy_writer.h"
 
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
+
+#include "tensor/atomic_file.h"
 
 namespace dream::cli {
 
@@ -29,9 +30,6 @@ std::string npy_header(const Shape& shape) {
 }
 
 void write_npy(const std::string& path, const Tensor& t) {
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw Error(path + ": cannot open " + tmp + " for writing: " + std::strerror(errno));
   const std::string header = npy_header(t.shape());
   // Little-endian bytes whatever the host order.
   std::vector<unsigned char> bytes(static_cast<size_t>(t.numel()) * 4);
@@ -40,13 +38,10 @@ void write_npy(const std::string& path, const Tensor& t) {
     std::memcpy(&u, t.data() + i, 4);
     for (int b = 0; b < 4; ++b) bytes[static_cast<size_t>(i) * 4 + b] = static_cast<unsigned char>(u >> (8 * b));
   }
-  bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-            std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": writing failed: " + std::strerror(errno));
-  }
+  write_file_atomically(path, path + ".tmp", path, [&](std::FILE* f) {
+    return std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
+           std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  });
 }
 
 }  // namespace dream::cli
