@@ -1,8 +1,8 @@
 #pragma once
-// Shared by the GoogLeNet tests: the real bvlc_googlenet weights converted
-// once per build directory, reference files of ../shared/weights, fixtures.
+// Shared by the GoogLeNet, tool and dream tests: the real bvlc_googlenet
+// weights converted once per build directory, reference files of
+// ../shared/weights, fixtures.
 // Missing data makes the tests FAIL with a message saying what to install.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -18,25 +18,24 @@
 
 namespace dream::test {
 
-inline bool file_exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
 // ../shared/weights/bvlc_googlenet.caffemodel converted to safetensors in the
-// build directory (never committed), converted only if absent. Each process
-// converts to its own file and renames it into place, so test executables
-// running in parallel never see a half-written file.
+// build directory (never committed), converted only if absent, once per
+// process. Each process converts to its own file and renames it into place
+// (atomic), so test executables running in parallel never see a half-written
+// file. Missing weights make the test FAIL with the remedy, not skip.
 inline std::string real_model_path() {
-  const std::string caffemodel = weights_dir() + "/bvlc_googlenet.caffemodel";
-  require_path(caffemodel, "the real bvlc_googlenet weights belong in ../shared/weights (see its README.md)");
-  require_path(weights_dir() + "/synset_words.txt", "ImageNet labels belong in ../shared/weights");
-  const std::string path = binary_dir() + "/test_bvlc_googlenet.safetensors";
-  if (!file_exists(path)) {
-    const std::string mine = path + "." + std::to_string(getpid());
-    weights::convert_to_safetensors(caffemodel, mine, {});
-    std::rename(mine.c_str(), path.c_str());
-  }
+  static const std::string path = [] {
+    const std::string caffemodel = weights_dir() + "/bvlc_googlenet.caffemodel";
+    require_path(caffemodel, "the real bvlc_googlenet weights belong in ../shared/weights (see its README.md)");
+    require_path(weights_dir() + "/synset_words.txt", "ImageNet labels belong in ../shared/weights");
+    const std::string dst = binary_dir() + "/test_bvlc_googlenet.safetensors";
+    if (!file_exists(dst)) {
+      const std::string mine = dst + "." + std::to_string(getpid());
+      weights::convert_to_safetensors(caffemodel, mine, {});
+      if (std::rename(mine.c_str(), dst.c_str()) != 0) std::remove(mine.c_str());
+    }
+    return dst;
+  }();
   return path;
 }
 

@@ -2,8 +2,6 @@
 // canonical tensors; labels go into the metadata; format detection; ONNX
 // errors; and the dream-convert command line (exit codes, one-line errors, no
 // output on failure).
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +17,7 @@ using dream::Error;
 using dream::Shape;
 using dream::test::ProtoWriter;
 using dream::test::ScratchDir;
+using dream::test::ShellResult;
 using namespace dream::weights;
 
 namespace {
@@ -71,20 +70,10 @@ std::vector<OnnxInit> catalogue_initializers() {
   return inits;
 }
 
-struct RunResult {
-  int status;
-  std::string output;  // stdout + stderr
-};
-RunResult run(const std::string& command) {
+ShellResult run(const std::string& command) {
   const std::string tool = dream::test::binary_dir() + "/tools/dream-convert";
   dream::test::require_path(tool, "build the dream-convert target");
-  FILE* p = popen((tool + " " + command + " 2>&1").c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[512];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int raw = pclose(p);
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
+  return dream::test::run_shell(tool + " " + command);
 }
 
 }  // namespace
@@ -196,7 +185,7 @@ TEST_CASE("onnx conversion errors: wrong network, shape mismatch, missing layer,
 
 TEST_CASE("dream-convert: help, usage errors, one-line failures, no output on failure") {
   ScratchDir dir;
-  RunResult help = run("--help");
+  ShellResult help = run("--help");
   CHECK(help.status == 0);
   CHECK(help.output.find("usage: dream-convert SRC DST.safetensors") != std::string::npos);
 
@@ -209,7 +198,7 @@ TEST_CASE("dream-convert: help, usage errors, one-line failures, no output on fa
   bytes.resize(bytes.size() / 3);
   dream::test::write_bytes(dir.file("cut.caffemodel"), bytes);
   const std::string dst = dir.file("out.safetensors");
-  RunResult bad = run(dir.file("cut.caffemodel") + " " + dst);
+  ShellResult bad = run(dir.file("cut.caffemodel") + " " + dst);
   INFO(bad.output);
   CHECK(bad.status == 1);
   CHECK(bad.output.rfind("dream-convert: ", 0) == 0);
@@ -218,11 +207,11 @@ TEST_CASE("dream-convert: help, usage errors, one-line failures, no output on fa
   CHECK_FALSE(dream::test::file_exists(dst));
   CHECK_FALSE(dream::test::file_exists(dst + ".tmp"));
 
-  RunResult dir_src = run(dir.path() + " " + dst);
+  ShellResult dir_src = run(dir.path() + " " + dst);
   CHECK(dir_src.status == 1);
   CHECK(dir_src.output == "dream-convert: " + dir.path() + ": not a regular file\n");
 
-  RunResult good = run(shared_file("bvlc_googlenet.caffemodel") + " " + dst);
+  ShellResult good = run(shared_file("bvlc_googlenet.caffemodel") + " " + dst);
   INFO(good.output);
   CHECK(good.status == 0);
   CHECK(good.output.find("116 tensors, 6998552 parameters") != std::string::npos);

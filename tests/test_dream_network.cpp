@@ -12,7 +12,7 @@
 #include "dream/network_gradient.h"
 #include "dream/octave_pyramid.h"
 #include "dream/tiled_gradient.h"
-#include "tests/dream_real_model.h"
+#include "tests/googlenet_testing.h"
 #include "tests/support/tensor_testing.h"
 #include "tests/support/test_paths.h"
 
@@ -20,10 +20,7 @@ using namespace dream;
 
 namespace {
 
-const models::GoogLeNet& net() {
-  static const models::GoogLeNet n = models::GoogLeNet::load(test::converted_googlenet_path());
-  return n;
-}
+const models::GoogLeNet& net() { return test::real_googlenet(); }
 
 // Debian's darknet dog photo, shrunk, in network space.
 Tensor dog(int64_t h, int64_t w) {

@@ -13,7 +13,7 @@
 
 #include "dream/image.h"
 #include "dream/octave_pyramid.h"
-#include "tests/dream_real_model.h"
+#include "tests/googlenet_testing.h"
 #include "tests/support/test_paths.h"
 
 using namespace dream;
@@ -24,11 +24,6 @@ struct RunResult {
   int exit_code;
   std::string err;
 };
-
-bool exists(const std::string& p) {
-  struct stat st {};
-  return stat(p.c_str(), &st) == 0;
-}
 
 std::string work_dir() {
   const std::string d = test::binary_dir() + "/test_dream_tool";
@@ -50,12 +45,12 @@ RunResult run_dream(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
 }
 
-std::string model_arg() { return "--model " + test::converted_googlenet_path(); }
+std::string model_arg() { return "--model " + test::real_model_path(); }
 
 // A small copy of Debian's dog photo (the tool then runs in seconds).
 std::string small_dog() {
   const std::string path = work_dir() + "/dog-small.png";
-  if (!exists(path)) {
+  if (!test::file_exists(path)) {
     const std::string src = test::darknet_data_dir() + "/dog.jpg";
     test::require_path(src, "apt-get install darknet");
     const Tensor rgb = image_to_tensor(load_image(src));
@@ -71,7 +66,7 @@ void check_rejected(const std::string& args, const std::string& out, const std::
   CHECK(r.exit_code != 0);
   CHECK(r.err.find(expected_text) != std::string::npos);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one clear line
-  CHECK_FALSE(exists(out));
+  CHECK_FALSE(test::file_exists(out));
 }
 
 }  // namespace
@@ -155,7 +150,7 @@ TEST_CASE("dream tool: a directory run split in 3 shards equals the unsharded ru
 
   const std::string zoom = work_dir() + "/zoom";
   REQUIRE(run_dream(frames + "/f0.png -o " + zoom + flags + " --zoom-frames 3 --zoom 1.1").exit_code == 0);
-  for (int k = 0; k < 3; ++k) CHECK(exists(zoom + "/frame_0000" + std::to_string(k) + ".png"));
+  for (int k = 0; k < 3; ++k) CHECK(test::file_exists(zoom + "/frame_0000" + std::to_string(k) + ".png"));
   CHECK(load_image(zoom + "/frame_00001.png").pixels != load_image(zoom + "/frame_00002.png").pixels);
 }
 
@@ -182,6 +177,6 @@ TEST_CASE("dream tool: objectives, regularisers and options run end to end on sm
     const RunResult r = run_dream((noise ? std::string() : small_dog() + " ") + args + " " + m + " -o " + out);
     INFO("dream " << args << "\nstderr: " << r.err);
     CHECK(r.exit_code == 0);
-    CHECK(exists(out));
+    CHECK(test::file_exists(out));
   }
 }

@@ -4,7 +4,6 @@
 // missing one (HTTP 404) and a bad checksum argument are rejected, leave no
 // file at the destination and no scratch directory behind. Offline only.
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -18,31 +17,19 @@
 #include "tests/weights_testing.h"
 #include "weights/safetensors.h"
 
+using dream::test::run_shell;
 using dream::test::ScratchDir;
+using dream::test::ShellResult;
 
 namespace {
-
-struct Shell {
-  int status;
-  std::string output;
-};
-
-Shell shell(const std::string& command) {
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[512];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int raw = pclose(p);
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
-}
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 // SHA-1 computed with Python's hashlib, independently of the sha1sum the script uses.
 std::string sha1_of(const std::string& path) {
-  Shell s = shell("python3 -c 'import hashlib,sys; print(hashlib.sha1(open(sys.argv[1],\"rb\").read()).hexdigest())' " +
-                  quote(path));
+  ShellResult s =
+      run_shell("python3 -c 'import hashlib,sys; print(hashlib.sha1(open(sys.argv[1],\"rb\").read()).hexdigest())' " +
+                quote(path));
   REQUIRE(s.status == 0);
   return s.output.substr(0, 40);
 }
@@ -53,8 +40,8 @@ class LocalHttpServer {
  public:
   explicit LocalHttpServer(const std::string& root) : log_(root + "/../server.log") {
     const std::string pid_file = root + "/../server.pid";
-    Shell s = shell("python3 -u -m http.server 0 --bind 127.0.0.1 --directory " + quote(root) + " >" + quote(log_) +
-                    " 2>&1 & echo $! >" + quote(pid_file));
+    ShellResult s = run_shell("python3 -u -m http.server 0 --bind 127.0.0.1 --directory " + quote(root) + " >" +
+                              quote(log_) + " 2>&1 & echo $! >" + quote(pid_file));
     REQUIRE(s.status == 0);
     std::ifstream(pid_file) >> pid_;
     REQUIRE(pid_ > 0);
@@ -97,8 +84,8 @@ struct FetchFixture {
     dream::test::require_path(labels, "the shared bvlc_googlenet weights, see ../shared/weights/README.md");
     std::filesystem::copy_file(caffemodel, serve + "/bvlc_googlenet.caffemodel");
     // The label archive in the layout of Caffe's caffe_ilsvrc12.tar.gz.
-    REQUIRE(shell("tar -czf " + quote(serve + "/caffe_ilsvrc12.tar.gz") + " -C " + quote(dream::test::weights_dir()) +
-                  " synset_words.txt")
+    REQUIRE(run_shell("tar -czf " + quote(serve + "/caffe_ilsvrc12.tar.gz") + " -C " +
+                      quote(dream::test::weights_dir()) + " synset_words.txt")
                 .status == 0);
     // One flipped byte in the middle of the weights.
     std::vector<uint8_t> bytes = dream::test::read_bytes(caffemodel);
@@ -106,14 +93,15 @@ struct FetchFixture {
     dream::test::write_bytes(serve + "/corrupt.caffemodel", bytes);
   }
 
-  Shell fetch(const LocalHttpServer& server, const std::string& file, const std::string& sha1,
-              const std::string& extra = "") const {
+  ShellResult fetch(const LocalHttpServer& server, const std::string& file, const std::string& sha1,
+                    const std::string& extra = "") const {
     const std::string script = dream::test::source_dir() + "/weights/fetch";
     const std::string tool = dream::test::binary_dir() + "/tools/dream-convert";
     dream::test::require_path(tool, "build the dream-convert target");
-    return shell("no_proxy=127.0.0.1 NO_PROXY=127.0.0.1 bash " + quote(script) + " --url " + quote(server.url(file)) +
-                 " --sha1 " + sha1 + " --labels-url " + quote(server.url("caffe_ilsvrc12.tar.gz")) + " --dest " +
-                 quote(dest) + " --convert-tool " + quote(tool) + " " + extra);
+    return run_shell("no_proxy=127.0.0.1 NO_PROXY=127.0.0.1 bash " + quote(script) + " --url " +
+                     quote(server.url(file)) + " --sha1 " + sha1 + " --labels-url " +
+                     quote(server.url("caffe_ilsvrc12.tar.gz")) + " --dest " + quote(dest) + " --convert-tool " +
+                     quote(tool) + " " + extra);
   }
 
   bool scratch_left_behind() const {
@@ -132,7 +120,7 @@ TEST_CASE("fetch downloads, verifies, converts and installs, and rejects corrupt
   const std::string good_sha1 = sha1_of(fx.caffemodel);
 
   SECTION("corrupted download: SHA-1 mismatch, nothing installed") {
-    const Shell s = fx.fetch(server, "corrupt.caffemodel", good_sha1);
+    const ShellResult s = fx.fetch(server, "corrupt.caffemodel", good_sha1);
     INFO(s.output);
     CHECK(s.status != 0);
     CHECK(s.output.find("SHA-1 mismatch") != std::string::npos);
@@ -142,13 +130,13 @@ TEST_CASE("fetch downloads, verifies, converts and installs, and rejects corrupt
   SECTION("corrupted download keeps an existing installation untouched") {
     std::filesystem::create_directories(fx.dest_dir);
     dream::test::write_text(fx.dest, "old weights");
-    const Shell s = fx.fetch(server, "corrupt.caffemodel", good_sha1);
+    const ShellResult s = fx.fetch(server, "corrupt.caffemodel", good_sha1);
     CHECK(s.status != 0);
     const auto kept = dream::test::read_bytes(fx.dest);
     CHECK(std::string(kept.begin(), kept.end()) == "old weights");
   }
   SECTION("missing file on the server: download failed, nothing installed") {
-    const Shell s = fx.fetch(server, "no-such.caffemodel", good_sha1);
+    const ShellResult s = fx.fetch(server, "no-such.caffemodel", good_sha1);
     INFO(s.output);
     CHECK(s.status != 0);
     CHECK(s.output.find("download failed") != std::string::npos);
@@ -156,13 +144,13 @@ TEST_CASE("fetch downloads, verifies, converts and installs, and rejects corrupt
     CHECK_FALSE(fx.scratch_left_behind());
   }
   SECTION("malformed --sha1 is refused before downloading") {
-    const Shell s = fx.fetch(server, "bvlc_googlenet.caffemodel", "1234");
+    const ShellResult s = fx.fetch(server, "bvlc_googlenet.caffemodel", "1234");
     CHECK(s.status != 0);
     CHECK(s.output.find("40 hex digits") != std::string::npos);
     CHECK_FALSE(dream::test::file_exists(fx.dest));
   }
   SECTION("good download is verified, converted with labels and installed") {
-    const Shell s = fx.fetch(server, "bvlc_googlenet.caffemodel", good_sha1);
+    const ShellResult s = fx.fetch(server, "bvlc_googlenet.caffemodel", good_sha1);
     INFO(s.output);
     REQUIRE(s.status == 0);
     CHECK(s.output.find("installed " + fx.dest) != std::string::npos);
@@ -174,7 +162,7 @@ TEST_CASE("fetch downloads, verifies, converts and installs, and rejects corrupt
     CHECK_FALSE(fx.scratch_left_behind());
   }
   SECTION("--no-convert installs the verified download byte for byte") {
-    const Shell s = fx.fetch(server, "bvlc_googlenet.caffemodel", good_sha1, "--no-convert --no-labels");
+    const ShellResult s = fx.fetch(server, "bvlc_googlenet.caffemodel", good_sha1, "--no-convert --no-labels");
     INFO(s.output);
     REQUIRE(s.status == 0);
     CHECK(dream::test::read_bytes(fx.dest) == dream::test::read_bytes(fx.caffemodel));

@@ -1,8 +1,9 @@
 #pragma once
 // Helpers for the weights/ tests: a scratch directory removed at scope exit,
-// whole-file byte I/O, and a tiny protobuf wire-format *writer* used to build
+// running a shell command, whole-file byte I/O, and a tiny protobuf wire-format *writer* used to build
 // synthetic .caffemodel / .onnx files independently of the reader under test.
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -15,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "tests/support/test_paths.h"
 
 namespace dream::test {
 
@@ -38,9 +41,20 @@ class ScratchDir {
   std::string path_;
 };
 
-inline bool file_exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
+// Runs a /bin/sh command: exit status (-1 if it did not exit normally) and
+// its stdout and stderr interleaved as a terminal would show them.
+struct ShellResult {
+  int status;
+  std::string output;
+};
+inline ShellResult run_shell(const std::string& command) {
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) throw std::runtime_error("popen failed for: " + command);
+  std::string out;
+  char buf[512];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int raw = pclose(p);
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, out};
 }
 
 inline std::vector<uint8_t> read_bytes(const std::string& path) {

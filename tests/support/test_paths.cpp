@@ -6,9 +6,13 @@
 
 namespace dream::test {
 
-void require_path(const std::string& path, const std::string& remedy) {
+bool file_exists(const std::string& path) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) throw std::runtime_error("required test data missing: " + path + " (" + remedy + ")");
+  return stat(path.c_str(), &st) == 0;
+}
+
+void require_path(const std::string& path, const std::string& remedy) {
+  if (!file_exists(path)) throw std::runtime_error("required test data missing: " + path + " (" + remedy + ")");
 }
 
 }  // namespace dream::test

@@ -14,5 +14,7 @@ inline std::string darknet_data_dir() { return DREAM_DARKNET_DATA_DIR; }
 
 // Throws (so the test fails) naming the path and the remedy, if path is absent.
 void require_path(const std::string& path, const std::string& remedy);
+// True if something (file, directory, ...) exists at path.
+bool file_exists(const std::string& path);
 
 }  // namespace dream::test
