@@ -1,7 +1,24 @@
 # Optional and required third-party pieces, all from Debian packages.
 
+if(DREAM_STATIC)
+  # -static needs a static archive of every library linked; OpenBLAS's would
+  # drag in gfortran/quadmath, and the sanitizers' runtimes are shared only.
+  if(DREAM_BLAS)
+    message(FATAL_ERROR "DREAM_STATIC=ON links the tools with -static: configure with -DDREAM_BLAS=OFF "
+                        "(the built-in GEMM) as well")
+  endif()
+  if(DREAM_SANITIZE)
+    message(FATAL_ERROR "DREAM_STATIC=ON and DREAM_SANITIZE=ON do not go together (ASan needs shared linking)")
+  endif()
+endif()
+
 if(DREAM_OPENMP)
   find_package(OpenMP REQUIRED COMPONENTS CXX)
+  if(DREAM_STATIC)
+    # FindOpenMP links libgomp.so by full path, which -static rejects; linking
+    # with -fopenmp lets the gcc driver pick libgomp.a instead.
+    set_target_properties(OpenMP::OpenMP_CXX PROPERTIES INTERFACE_LINK_LIBRARIES "" INTERFACE_LINK_OPTIONS -fopenmp)
+  endif()
 endif()
 
 if(DREAM_BLAS)
