@@ -1,11 +1,36 @@
 #include "nn/graph.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "nn/conv2d.h"
+#include "nn/profile.h"
 
 namespace dream::nn {
+
+namespace {
+// Forward FLOPs of a layer for the profile (multiply-add = 2): convolutions
+// and inner products only; other layers are memory-bound and report 0.
+double layer_flops(const Layer& layer, const Shape& in, const Shape& out) {
+  const std::string kind = layer.kind();
+  int64_t out_numel = 1;
+  for (int64_t d : out) out_numel *= d;
+  if (kind == "Convolution") {
+    const int64_t k = layer.window(in).kernel;
+    return 2.0 * static_cast<double>(out_numel) * static_cast<double>(in.at(1) * k * k);
+  }
+  if (kind == "InnerProduct") {
+    int64_t in_numel = 1;
+    for (int64_t d : in) in_numel *= d;
+    return 2.0 * static_cast<double>(out_numel) * static_cast<double>(in_numel / std::max<int64_t>(1, in.at(0)));
+  }
+  return 0.0;
+}
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
 
 void Graph::add(const std::string& name, std::shared_ptr<const Layer> layer, const std::vector<std::string>& inputs) {
   if (!layer) throw Error("graph: blob " + name + " has no layer");
@@ -92,6 +117,8 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
       for (int j : nodes_[i].inputs)
         if (j >= 0) ++pending[j];
 
+  const bool profiling = profile::enabled();
+  const Variable data = profiling ? profile::mark_input(tape, input) : input;
   std::vector<Variable> value(n);
   std::vector<bool> done(n, false);
   auto release_inputs = [&](int i) {
@@ -102,7 +129,7 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
     if (!need[i] || done[i]) continue;
     const Node& node = nodes_[i];
     std::vector<Variable> args;
-    for (int j : node.inputs) args.push_back(j < 0 ? input : value[j]);
+    for (int j : node.inputs) args.push_back(j < 0 ? data : value[j]);
 
     // Fuse conv + ReLU when nobody asked for (or reads) the pre-ReLU blob.
     const auto* conv = dynamic_cast<const Conv2d*>(node.layer.get());
@@ -116,14 +143,23 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
         }
       if (needed_readers != 1 || nodes_[relu].layer->kind() != "ReLU") relu = -1;
     }
+    const auto t0 = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (relu >= 0) {
       value[relu] = conv->forward_relu(tape, args.at(0));
+      if (profiling)
+        value[relu] = profile::after_layer(tape, node.name + "+relu", "Convolution",
+                                           layer_flops(*conv, args.at(0).shape(), value[relu].shape()), ms_since(t0),
+                                           value[relu]);
       done[relu] = true;
       release_inputs(i);
       release_inputs(relu);  // its only input, this conv, was never stored
       continue;
     }
     value[i] = node.layer->forward(tape, args);
+    if (profiling)
+      value[i] = profile::after_layer(tape, node.name, node.layer->kind(),
+                                      layer_flops(*node.layer, args.at(0).shape(), value[i].shape()), ms_since(t0),
+                                      value[i]);
     done[i] = true;
     release_inputs(i);
   }
