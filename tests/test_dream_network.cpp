@@ -17,6 +17,7 @@
 #include "tests/support/test_paths.h"
 
 using namespace dream;
+using test::dot;
 
 namespace {
 
@@ -44,12 +45,6 @@ Objective layer_objective(const std::string& blob, ObjectiveKind kind = Objectiv
   t.channel = ch;
   o.terms.push_back(t);
   return o;
-}
-
-double dot(const Tensor& a, const Tensor& b) {
-  double s = 0.0;
-  for (int64_t i = 0; i < a.numel(); ++i) s += static_cast<double>(a[i]) * b[i];
-  return s;
 }
 
 }  // namespace

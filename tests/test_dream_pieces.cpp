@@ -17,14 +17,7 @@
 #include "tests/support/tensor_testing.h"
 
 using namespace dream;
-
-namespace {
-double dot(const Tensor& a, const Tensor& b) {
-  double s = 0.0;
-  for (int64_t i = 0; i < a.numel(); ++i) s += static_cast<double>(a[i]) * b[i];
-  return s;
-}
-}  // namespace
+using test::dot;
 
 TEST_CASE("octave plan: sizes shrink by the scale, rounded, largest first") {
   const OctavePlan plan = plan_octaves(100, 200, 4, 1.4, 1);

@@ -4,6 +4,8 @@
 #include <random>
 #include <sstream>
 
+#include "tensor/error.h"
+
 namespace dream::test {
 
 std::vector<float> random_floats(int64_t n, uint32_t seed, float lo, float hi) {
@@ -16,6 +18,15 @@ std::vector<float> random_floats(int64_t n, uint32_t seed, float lo, float hi) {
 
 Tensor random_tensor(const Shape& shape, uint32_t seed, float lo, float hi) {
   return Tensor(shape, random_floats(shape_numel(shape), seed, lo, hi));
+}
+
+double dot(const Tensor& a, const Tensor& b) {
+  if (a.numel() != b.numel())
+    throw Error("dot: tensors of " + shape_string(a.shape()) + " and " + shape_string(b.shape()) +
+                " differ in element count");
+  double s = 0.0;
+  for (int64_t i = 0; i < a.numel(); ++i) s += static_cast<double>(a[i]) * b[i];
+  return s;
 }
 
 Comparison compare_arrays(const float* a, const float* b, int64_t n, double rtol, double atol) {

@@ -13,6 +13,11 @@ namespace dream::test {
 std::vector<float> random_floats(int64_t n, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
 Tensor random_tensor(const Shape& shape, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
 
+// sum_i a[i] * b[i] accumulated in double, for adjoint identities
+// <f(x), y> == <x, f^T(y)> and directional finite differences. Throws if
+// the element counts differ.
+double dot(const Tensor& a, const Tensor& b);
+
 struct Comparison {
   bool ok;
   double max_abs_error;
