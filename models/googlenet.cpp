@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "models/googlenet_architecture.h"
+#include "tensor/edit_distance.h"
 #include "weights/bvlc_googlenet_params.h"
 #include "weights/safetensors.h"
 
@@ -14,19 +15,6 @@ namespace dream::models {
 namespace {
 
 constexpr int64_t kClassCount = 1000;
-
-// Levenshtein distance, for "did you mean" suggestions.
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tensor/error.h"
+#include "tensor/edit_distance.h"
 #include "tools/cli/flag_parser.h"
 
 using namespace dream;
@@ -70,6 +71,6 @@ TEST_CASE("flag parser: integer, number and size conversions name the flag") {
   CHECK_THROWS_WITH(cli::parse_size("--size", "0x3", 65536), Catch::Contains("--size"));
   CHECK_THROWS_WITH(cli::parse_size("--from-noise", "100000x10", 4096), Catch::Contains("--from-noise width"));
   CHECK_THROWS_WITH(cli::parse_size("--from-noise", "10x", 4096), Catch::Contains("--from-noise height"));
-  CHECK(cli::edit_distance("--iteratons", "--iterations") == 1);
-  CHECK(cli::edit_distance("", "abc") == 3);
+  CHECK(dream::edit_distance("--iteratons", "--iterations") == 1);
+  CHECK(dream::edit_distance("", "abc") == 3);
 }

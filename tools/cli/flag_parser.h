@@ -55,7 +55,4 @@ struct SizeWH {
 };
 SizeWH parse_size(const std::string& flag, const std::string& text, int64_t max_side);
 
-// Levenshtein distance (for "did you mean" suggestions).
-size_t edit_distance(const std::string& a, const std::string& b);
-
 }  // namespace dream::cli
