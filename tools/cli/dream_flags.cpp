@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "dream/frames.h"
+#include "dream/memory_budget.h"
 
 namespace dream::cli {
 
@@ -73,6 +74,8 @@ void add_dream_flags(FlagParser& p, DreamOptions& o) {
           [&s](const std::string& v) { s.jitter = FlagParser::to_int("--jitter", v, 0, 4096); });
   p.value("--tile", "", "PX", "gradient tile size (memory bound)", std::to_string(d.tile),
           [&s](const std::string& v) { s.tile = FlagParser::to_int("--tile", v, 1, 32768); });
+  p.value("--max-memory", "", "SIZE", "memory cap (e.g. 256M, 1.5G): shrinks --tile to fit, or refuses", "off",
+          [&o](const std::string& v) { o.max_memory = parse_memory_size("--max-memory", v); });
   p.value(
       "--seed", "", "N", "random seed (jitter, transforms, noise)", std::to_string(d.seed),
       [&s](const std::string& v) { s.seed = static_cast<uint64_t>(FlagParser::to_int("--seed", v, 0, INT64_MAX)); });

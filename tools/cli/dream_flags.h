@@ -30,6 +30,7 @@ struct DreamOptions {
   double blend = 0.0;
   std::string shard = "0/1";
   int threads = 0;  // 0: all
+  int64_t max_memory = 0;  // bytes; 0: no cap (--max-memory)
   bool quiet = false, list_layers = false, help = false, version = false;
   DreamSettings settings;  // octaves, step, jitter, tile, seed, regularisers, transforms
 };

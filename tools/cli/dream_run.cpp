@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -11,6 +12,7 @@
 
 #include "dream/frames.h"
 #include "dream/image.h"
+#include "dream/memory_budget.h"
 #include "dream/network_gradient.h"
 #include "dream/octave_pyramid.h"
 #include "dream/original_colors.h"
@@ -97,6 +99,37 @@ Tensor dream_with_progress(GradientSource& source, const Tensor& x, const DreamS
 
 void say(const DreamOptions& o, const std::string& text) {
   if (!o.quiet) std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+// --max-memory: the largest tile whose estimated peak fits the cap (see
+// dream/memory_budget.h), or a one-line refusal naming what is needed.
+void fit_tile_to_memory_cap(const DreamOptions& o, const models::GoogLeNet& net, const Objective& objective,
+                            int64_t min_size, const Tensor& image, DreamSettings& settings) {
+  if (o.max_memory <= 0) return;
+  const std::vector<std::string> wanted = objective.blobs();
+  MemoryRequest r;
+  r.height = image.h();
+  r.width = image.w();
+  r.octaves = settings.octaves;
+  r.octave_scale = settings.octave_scale;
+  r.min_size = min_size;
+  r.tile = o.settings.tile;
+  // Forward activations up to the deepest dreamed blob (network order).
+  r.activation_bytes = [&net, &wanted](int64_t th, int64_t tw) {
+    const std::vector<models::BlobInfo> blobs = net.blobs(th, tw);
+    size_t last = 0;
+    for (size_t i = 0; i < blobs.size(); ++i)
+      if (std::find(wanted.begin(), wanted.end(), blobs[i].name) != wanted.end()) last = i;
+    int64_t bytes = 0;
+    for (size_t i = 0; i <= last && i < blobs.size(); ++i) bytes += 4 * shape_numel(blobs[i].shape);
+    return bytes;
+  };
+  const TileChoice choice = choose_tile(r, o.max_memory);
+  if (!choice.fits) throw Error(choice.message);
+  if (choice.tile != settings.tile)
+    say(o, "note: --tile " + std::to_string(choice.tile) + " to stay under --max-memory " +
+               format_bytes(o.max_memory) + " (estimated peak " + format_bytes(choice.estimate.total()) + ")");
+  settings.tile = choice.tile;
 }
 
 }  // namespace
@@ -194,13 +227,15 @@ int run_dream_command(const DreamOptions& o) {
     std::fputs(list_layers_text(net).c_str(), stdout);
     return 0;
   }
-  NetworkGradient source(net, build_objective(o, net));
+  Objective objective = build_objective(o, net);
+  NetworkGradient source(net, objective);
   DreamSettings settings = o.settings;
   settings.range = network_range(transform);
   const auto start = std::chrono::steady_clock::now();
 
   if (!frame_run) {
     check_input_size(input, source.min_input_size(), noise ? "--from-noise" : "input '" + o.input + "'");
+    fit_tile_to_memory_cap(o, net, objective, source.min_input_size(), input, settings);
     Tensor out = dream_with_progress(source, input, settings, o, "");
     Tensor rgb = network_to_pixels(out, transform);
     if (o.original_colors) rgb = transfer_luminance(rgb, network_to_pixels(input, transform));
@@ -225,6 +260,7 @@ int run_dream_command(const DreamOptions& o) {
         out_path = numbered_frame_path(o.output, k);
       }
       check_input_size(frame, source.min_input_size(), "frame " + std::to_string(k));
+      fit_tile_to_memory_cap(o, net, objective, source.min_input_size(), frame, settings);
       settings.seed = frame_seed(o.settings.seed, k);
       Tensor out = dream_with_progress(source, frame, settings, o,
                                        "frame " + std::to_string(k + 1) + "/" + std::to_string(count) + " ");
