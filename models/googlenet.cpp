@@ -54,7 +54,7 @@ GoogLeNet GoogLeNet::load(const std::string& path) {
     if (!file.has(spec.name))
       throw Error(path + ": no tensor named " + spec.name + " (expected " + shape_string(spec.shape) +
                   "; is this a bvlc_googlenet file made by dream-convert?)");
-    tensors[spec.name] = file.load(spec.name, spec.shape);
+    tensors[spec.name] = file.view(spec.name, spec.shape);  // in place: no copy of the 28 MB
   }
   auto impl = std::make_unique<Impl>();
   impl->graph = build_bvlc_googlenet([&tensors](const std::string& name) { return tensors.at(name); });

@@ -74,6 +74,18 @@ Tensor::Tensor(Shape shape, const std::vector<float>& values) : Tensor(std::move
   if (numel_) std::memcpy(data_, values.data(), values.size() * sizeof(float));
 }
 
+Tensor Tensor::borrow(Shape shape, float* data, std::shared_ptr<const void> owner) {
+  if (shape.size() > 4) throw Error("tensor rank " + std::to_string(shape.size()) + " > 4: " + shape_string(shape));
+  Tensor t;
+  t.numel_ = shape_numel(shape);
+  if (t.numel_ && !data) throw Error("Tensor::borrow: null data for shape " + shape_string(shape));
+  t.shape_ = std::move(shape);
+  // The aliasing constructor: shares owner's reference count, points at data.
+  t.storage_ = std::shared_ptr<float>(std::const_pointer_cast<void>(std::move(owner)), data);
+  t.data_ = data;
+  return t;
+}
+
 int64_t Tensor::dim(int i) const {
   int r = rank();
   int j = i < 0 ? i + r : i;

@@ -1,6 +1,7 @@
 #pragma once
 // Tensor: float32, row-major, rank 0..4 (NCHW for images and activations),
-// 64-byte-aligned storage shared between a tensor and its views.
+// 64-byte-aligned storage shared between a tensor and its views (or borrowed
+// memory, see borrow(), e.g. weights read in place from a mapped file).
 //
 // A view (channels(), reshape()) shares the storage of its parent: writing
 // through one is seen by the other. Views are always contiguous, so every
@@ -26,6 +27,11 @@ class Tensor {
   explicit Tensor(Shape shape);        // zero-filled
   Tensor(Shape shape, float fill);
   Tensor(Shape shape, const std::vector<float>& values);  // values.size() must equal numel
+  // A tensor over memory it does not own (e.g. a memory-mapped weight file):
+  // `data` holds numel(shape) floats and stays valid while `owner` lives; the
+  // tensor and its views keep `owner` alive. Only 4-byte alignment is
+  // guaranteed, and the bytes are not counted in tensor_memory_stats().
+  static Tensor borrow(Shape shape, float* data, std::shared_ptr<const void> owner);
 
   const Shape& shape() const { return shape_; }
   int rank() const { return static_cast<int>(shape_.size()); }
@@ -59,7 +65,7 @@ class Tensor {
 
  private:
   int64_t dim4(int i) const;
-  std::shared_ptr<float> storage_;  // owns the aligned block
+  std::shared_ptr<float> storage_;  // owns the aligned block (or keeps a borrowed one's owner alive)
   float* data_ = nullptr;           // first element of this tensor (a view may be offset)
   Shape shape_;
   int64_t numel_ = 0;

@@ -145,3 +145,18 @@ TEST_CASE("GoogLeNet activations match OpenCV DNN layer by layer on the dog phot
     }
   }
 }
+
+TEST_CASE("GoogLeNet::load reads the weights in place from the mapped file instead of copying them") {
+  const std::string path = test::real_model_path();
+  const int64_t live_before = tensor_memory_stats().live_bytes;
+  models::GoogLeNet net = models::GoogLeNet::load(path);
+  const int64_t allocated = tensor_memory_stats().live_bytes - live_before;
+  INFO("tensor bytes allocated by load: " << allocated);
+  CHECK(allocated < (1 << 20));  // the parameters alone are ~28 MB
+  // A forward pass through every borrowed weight (the top-5 tests above check the values).
+  autograd::Tape tape;
+  const Tensor prob = net.forward(tape, tape.constant(Tensor({1, 3, 224, 224}, 0.0f)), {"prob"}).at("prob").value();
+  float sum = 0;
+  for (int64_t i = 0; i < prob.numel(); ++i) sum += prob[i];
+  CHECK(sum == Approx(1.0f).epsilon(1e-4));
+}

@@ -130,6 +130,48 @@ TEST_CASE("safetensors reader accepts a hand-made file whose data is not 4-byte 
   CHECK(f.metadata().empty());
 }
 
+TEST_CASE("safetensors view reads weights in place and outlives the file object") {
+  ScratchDir dir;
+  const std::string path = dir.file("w.safetensors");
+  const Tensor a = dream::test::random_tensor({2, 3, 5, 5}, 7);
+  const Tensor b = dream::test::random_tensor({3}, 8);
+  write_safetensors(path, {{"a", a}, {"b", b}}, {});
+
+  const int64_t live_before = dream::tensor_memory_stats().live_bytes;
+  Tensor va, vb;
+  {
+    SafetensorsFile f(path);
+    va = f.view("a", a.shape());
+    vb = f.view("b", b.shape());
+    CHECK(va.data() == f.data("a"));  // the mapping itself, no copy
+    CHECK(vb.data() == f.data("b"));
+    CHECK_THROWS_WITH(f.view("a", {2, 3, 7, 7}), Catch::Contains("expected 2x3x7x7"));
+  }
+  // No tensor storage was allocated for the views.
+  CHECK(dream::tensor_memory_stats().live_bytes == live_before);
+  // The file object is gone; the views keep the mapping alive.
+  CHECK(va.shape() == a.shape());
+  CHECK(std::memcmp(va.data(), a.data(), a.numel() * 4) == 0);
+  CHECK(std::memcmp(vb.data(), b.data(), b.numel() * 4) == 0);
+  // Views of a view share it, and a write stays private to this process.
+  Tensor channel = va.reshape({1, 2 * 3, 5, 5}).channels(1, 2);
+  CHECK(channel.shares_storage_with(va));
+  va[0] = 12345.0f;
+  CHECK(SafetensorsFile(path).data("a")[0] == a[0]);
+}
+
+TEST_CASE("safetensors view of a file whose data is not 4-byte aligned uses the aligned copy") {
+  std::string header = R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}})";
+  if ((8 + header.size()) % 2 == 0) header += " ";
+  ScratchDir dir;
+  const std::string path = dir.file("odd.safetensors");
+  dream::test::write_bytes(path, raw_file(header, float_bytes({1.5f, -2.0f, 3.25f})));
+  Tensor x = SafetensorsFile(path).view("x", {3});
+  CHECK(reinterpret_cast<uintptr_t>(x.data()) % alignof(float) == 0);
+  CHECK(x[0] == 1.5f);
+  CHECK(x[2] == 3.25f);
+}
+
 TEST_CASE("safetensors reader rejects malformed headers, naming file and tensor") {
   const std::vector<uint8_t> data12 = float_bytes({1, 2, 3});
   SECTION("shorter than the length field") { require_rejected({1, 2, 3}, {"too short"}); }

@@ -60,8 +60,16 @@ class SafetensorsFile {
   // As load(), but first checks the stored shape equals `expected`
   // ("<file>: tensor conv1/7x7_s2.weight has shape 64x3x5x5, expected 64x3x7x7").
   Tensor load(const std::string& name, const Shape& expected) const;
+  // Zero-copy: a Tensor over the mapped bytes (shape checked as load()). It
+  // keeps the mapping alive after this object is destroyed, and pages are
+  // read from disk only when a kernel touches them, so a run that stops at
+  // inception_4c never reads the later layers' weights. The data is 4-byte
+  // aligned, not 64: kernels must (and do) use unaligned loads on weights.
+  // Writes go to a private copy of the page, never to the file.
+  Tensor view(const std::string& name, const Shape& expected) const;
 
  private:
+  void require_shape(const std::string& name, const Shape& expected) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -24,7 +24,8 @@ constexpr int64_t kMaxElements = int64_t{1} << 40;
 
 // Bytes of the file, either memory-mapped or (when the data buffer would not
 // start on a 4-byte boundary, so float pointers into a mapping would be
-// misaligned) copied to an aligned heap block.
+// misaligned) copied to an aligned heap block. Shared: tensors returned by
+// SafetensorsFile::view() keep it alive after the file object is gone.
 struct FileBytes {
   const uint8_t* data = nullptr;
   size_t size = 0;
@@ -48,7 +49,7 @@ uint64_t read_u64_le(const uint8_t* p) {
 
 struct SafetensorsFile::Impl {
   std::string path;
-  FileBytes bytes;
+  std::shared_ptr<FileBytes> bytes = std::make_shared<FileBytes>();
   const uint8_t* buffer = nullptr;  // start of the data buffer
   uint64_t buffer_size = 0;
   std::vector<SafetensorsEntry> entries;
@@ -73,41 +74,44 @@ void SafetensorsFile::Impl::map_file() {
     ::close(fd);
     fail(path, "not a regular file");
   }
-  bytes.size = static_cast<size_t>(st.st_size);
-  if (bytes.size < 8) {
+  bytes->size = static_cast<size_t>(st.st_size);
+  if (bytes->size < 8) {
     ::close(fd);
-    fail(path, "file is " + std::to_string(bytes.size) + " bytes, too short for a safetensors header length (8 bytes)");
+    fail(path, "file is " + std::to_string(bytes->size) + " bytes, too short for a safetensors header length (8 bytes)");
   }
-  void* m = mmap(nullptr, bytes.size, PROT_READ, MAP_PRIVATE, fd, 0);
+  // Private and writable: views hand out float* (Tensor has no read-only
+  // kind), so a stray write copies one page instead of faulting, and never
+  // reaches the file. Pages are read from the page cache only when touched.
+  void* m = mmap(nullptr, bytes->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (m == MAP_FAILED) fail(path, std::string("cannot memory-map: ") + std::strerror(errno));
-  bytes.mapping = m;
-  bytes.data = static_cast<const uint8_t*>(m);
+  bytes->mapping = m;
+  bytes->data = static_cast<const uint8_t*>(m);
 }
 
 void SafetensorsFile::Impl::parse_header() {
-  const uint64_t header_len = read_u64_le(bytes.data);
+  const uint64_t header_len = read_u64_le(bytes->data);
   if (header_len > kMaxHeaderBytes)
     fail(path, "header length " + std::to_string(header_len) + " exceeds the 100 MB limit (corrupt file?)");
-  if (header_len > bytes.size - 8)
-    fail(path, "header length " + std::to_string(header_len) + " exceeds the file size " + std::to_string(bytes.size) +
+  if (header_len > bytes->size - 8)
+    fail(path, "header length " + std::to_string(header_len) + " exceeds the file size " + std::to_string(bytes->size) +
                    " (truncated file?)");
   if (header_len < 2) fail(path, "header length " + std::to_string(header_len) + " is too small for a JSON object");
 
-  const char* text = reinterpret_cast<const char*>(bytes.data + 8);
+  const char* text = reinterpret_cast<const char*>(bytes->data + 8);
   nlohmann::json header = nlohmann::json::parse(text, text + header_len, nullptr, /*allow_exceptions=*/false);
   if (header.is_discarded()) fail(path, "header is not valid JSON");
   if (!header.is_object()) fail(path, "header JSON is not an object");
 
   const uint64_t data_start = 8 + header_len;
-  buffer_size = bytes.size - data_start;
+  buffer_size = bytes->size - data_start;
   if (data_start % alignof(float) == 0) {
-    buffer = bytes.data + data_start;
+    buffer = bytes->data + data_start;
   } else {
     // Legal but unusual header padding: copy the data buffer so float views are aligned.
-    bytes.heap.reset(new float[(buffer_size + 3) / 4]);
-    if (buffer_size) std::memcpy(bytes.heap.get(), bytes.data + data_start, buffer_size);
-    buffer = reinterpret_cast<const uint8_t*>(bytes.heap.get());
+    bytes->heap.reset(new float[(buffer_size + 3) / 4]);
+    if (buffer_size) std::memcpy(bytes->heap.get(), bytes->data + data_start, buffer_size);
+    buffer = reinterpret_cast<const uint8_t*>(bytes->heap.get());
   }
 
   for (auto it = header.begin(); it != header.end(); ++it) {
@@ -231,12 +235,25 @@ Tensor SafetensorsFile::load(const std::string& name) const {
   return t;
 }
 
-Tensor SafetensorsFile::load(const std::string& name, const Shape& expected) const {
+void SafetensorsFile::require_shape(const std::string& name, const Shape& expected) const {
   const SafetensorsEntry& e = entry(name);
   if (e.shape != expected)
     fail(impl_->path,
          "tensor \"" + name + "\" has shape " + shape_string(e.shape) + ", expected " + shape_string(expected));
+}
+
+Tensor SafetensorsFile::load(const std::string& name, const Shape& expected) const {
+  require_shape(name, expected);
   return load(name);
+}
+
+Tensor SafetensorsFile::view(const std::string& name, const Shape& expected) const {
+  require_shape(name, expected);
+  const SafetensorsEntry& e = entry(name);
+  // const_cast: the mapping is private and writable (see map_file), the
+  // heap copy is ours; Tensor simply has no read-only flavour.
+  float* first = reinterpret_cast<float*>(const_cast<uint8_t*>(impl_->buffer + e.begin));
+  return Tensor::borrow(e.shape, first, impl_->bytes);
 }
 
 }  // namespace dream::weights
