@@ -18,11 +18,21 @@ struct Row {
   bool has_mark = false;
 };
 
+// Sums over every forward/backward pass since enable(), per layer name, in
+// the order layers first ran (a dream runs many passes: tiles, steps, octaves).
+struct Total {
+  std::string name, kind;
+  double flops = 0.0, backward_flops = 0.0, forward_ms = 0.0, backward_ms = 0.0;
+};
+
 struct State {
   bool on = false;
-  std::vector<Row> rows;
+  std::vector<Row> rows;  // the current pass
   Clock::time_point input_mark{};  // backward reached the input: end of the first layer's backward
   bool has_input_mark = false;
+  std::vector<Total> totals;  // earlier passes, folded
+  std::map<std::string, size_t> total_index;
+  int64_t passes = 0;
 };
 
 State& state() {
@@ -50,21 +60,53 @@ autograd::Variable marker(autograd::Tape& tape, const autograd::Variable& x, int
 
 double gflops(double flops, double ms) { return ms > 0.0 ? flops / (ms * 1e6) : 0.0; }
 
+// Adds the current pass to the totals and starts a new one. Backward of row
+// i runs from its own marker to the previous row's marker (or the input
+// marker for the first row); a layer whose backward did not run counts 0.
+void fold_pass(State& s) {
+  if (s.rows.empty()) return;
+  for (size_t i = 0; i < s.rows.size(); ++i) {
+    const Row& r = s.rows[i];
+    double back = 0.0;
+    const bool prev_ok = i == 0 ? s.has_input_mark : s.rows[i - 1].has_mark;
+    if (r.has_mark && prev_ok) {
+      const Clock::time_point end = i == 0 ? s.input_mark : s.rows[i - 1].backward_mark;
+      back = std::chrono::duration<double, std::milli>(end - r.backward_mark).count();
+    }
+    auto [it, fresh] = s.total_index.emplace(r.name, s.totals.size());
+    if (fresh) s.totals.push_back(Total{r.name, r.kind});
+    Total& t = s.totals[it->second];
+    t.flops += r.flops;
+    t.forward_ms += r.forward_ms;
+    t.backward_ms += back;
+    if (back > 0.0) t.backward_flops += r.flops;
+  }
+  ++s.passes;
+  s.rows.clear();
+  s.has_input_mark = false;
+}
+
 }  // namespace
 
 void enable(bool on) {
   clear();
   state().on = on;
 }
+
 bool enabled() { return state().on; }
+
 void clear() {
   State& s = state();
   s.rows.clear();
   s.has_input_mark = false;
+  s.totals.clear();
+  s.total_index.clear();
+  s.passes = 0;
 }
 
 autograd::Variable mark_input(autograd::Tape& tape, const autograd::Variable& input) {
   if (!enabled()) return input;
+  fold_pass(state());  // a new forward: the previous pass (if any) is complete
   return marker(tape, input, -1);
 }
 
@@ -77,41 +119,29 @@ autograd::Variable after_layer(autograd::Tape& tape, const std::string& name, co
 }
 
 void print(std::FILE* out) {
-  const State& s = state();
-  // Backward of row i runs from its own marker to the previous row's marker
-  // (or the input marker for the first row).
-  std::vector<double> back(s.rows.size(), 0.0);
-  for (size_t i = 0; i < s.rows.size(); ++i) {
-    if (!s.rows[i].has_mark) continue;
-    const bool prev_ok = i == 0 ? s.has_input_mark : s.rows[i - 1].has_mark;
-    if (!prev_ok) continue;
-    const Clock::time_point end = i == 0 ? s.input_mark : s.rows[i - 1].backward_mark;
-    back[i] = std::chrono::duration<double, std::milli>(end - s.rows[i].backward_mark).count();
-  }
+  State& s = state();
+  fold_pass(s);
+  if (s.passes > 1)
+    std::fprintf(out, "per-layer time summed over %lld forward/backward passes\n", static_cast<long long>(s.passes));
   std::fprintf(out, "%-34s %-14s %9s %8s %9s %8s\n", "layer", "kind", "fwd ms", "GFLOP/s", "bwd ms", "GFLOP/s");
-  struct Sum {
-    double f = 0, b = 0, flops = 0, bflops = 0;
-  };
-  std::map<std::string, Sum> by_kind;
-  Sum total;
-  for (size_t i = 0; i < s.rows.size(); ++i) {
-    const Row& r = s.rows[i];
-    const double bflops = back[i] > 0.0 ? r.flops : 0.0;
+  std::map<std::string, Total> by_kind;
+  Total sum;
+  for (const Total& r : s.totals) {
     std::fprintf(out, "%-34s %-14s %9.2f %8.1f %9.2f %8.1f\n", r.name.c_str(), r.kind.c_str(), r.forward_ms,
-                 gflops(r.flops, r.forward_ms), back[i], gflops(bflops, back[i]));
-    for (Sum* t : {&by_kind[r.kind], &total}) {
-      t->f += r.forward_ms;
-      t->b += back[i];
+                 gflops(r.flops, r.forward_ms), r.backward_ms, gflops(r.backward_flops, r.backward_ms));
+    for (Total* t : {&by_kind[r.kind], &sum}) {
+      t->forward_ms += r.forward_ms;
+      t->backward_ms += r.backward_ms;
       t->flops += r.flops;
-      t->bflops += bflops;
+      t->backward_flops += r.backward_flops;
     }
   }
   std::fprintf(out, "-- per kind --\n");
   for (const auto& [kind, t] : by_kind)
-    std::fprintf(out, "%-34s %-14s %9.2f %8.1f %9.2f %8.1f\n", "", kind.c_str(), t.f, gflops(t.flops, t.f), t.b,
-                 gflops(t.bflops, t.b));
-  std::fprintf(out, "%-34s %-14s %9.2f %8.1f %9.2f %8.1f\n", "total", "", total.f, gflops(total.flops, total.f),
-               total.b, gflops(total.bflops, total.b));
+    std::fprintf(out, "%-34s %-14s %9.2f %8.1f %9.2f %8.1f\n", "", kind.c_str(), t.forward_ms,
+                 gflops(t.flops, t.forward_ms), t.backward_ms, gflops(t.backward_flops, t.backward_ms));
+  std::fprintf(out, "%-34s %-14s %9.2f %8.1f %9.2f %8.1f\n", "total", "", sum.forward_ms,
+               gflops(sum.flops, sum.forward_ms), sum.backward_ms, gflops(sum.backward_flops, sum.backward_ms));
 }
 
 }  // namespace dream::nn::profile

@@ -1,6 +1,6 @@
 #pragma once
 // Per-layer timing of Graph::forward and of the backward pass it records, for
-// the bench (bench/bench_dream_step.cpp, DREAM_PROFILE=1) and, later,
+// the bench (bench/bench_dream_step.cpp, DREAM_PROFILE=1) and
 // `dream --profile`. Off by default; when off it costs Graph::forward one
 // boolean test per layer.
 //
@@ -10,6 +10,10 @@
 // consecutive markers' backward closures is the backward of the layer
 // between them. The markers copy one gradient each (a memcpy per layer), so
 // profiled runs are slightly slower than plain ones.
+//
+// Passes add up: a new Graph::forward closes the previous pass, and print()
+// shows per-layer sums over every pass since enable() (one step of the bench,
+// or every tile, step and octave of `dream --profile`).
 //
 // Not thread safe: profile one forward/backward at a time.
 #include <cstdio>

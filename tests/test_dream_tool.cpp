@@ -180,3 +180,19 @@ TEST_CASE("dream tool: objectives, regularisers and options run end to end on sm
     CHECK(test::file_exists(out));
   }
 }
+
+TEST_CASE("dream tool: --profile prints per-layer time summed over every forward/backward pass") {
+  const std::string out = work_dir() + "/profiled.png";
+  const RunResult r =
+      run_dream(small_dog() + " -o " + out + " " + model_arg() + " --octaves 2 --iterations 3 --quiet --profile");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // 96x128 fits one tile: one pass per step, 2 octaves x 3 iterations.
+  CHECK(r.err.find("summed over 6 forward/backward passes") != std::string::npos);
+  CHECK(r.err.find("conv2/3x3/pre_relu+relu") != std::string::npos);
+  CHECK(r.err.find("inception_4c/output") != std::string::npos);
+  CHECK(r.err.find("-- per kind --") != std::string::npos);
+  CHECK(r.err.find("\ntotal ") != std::string::npos);
+  // Not profiled: no table.
+  CHECK(run_dream(small_dog() + " -o " + out + " " + model_arg() + " --octaves 1 --iterations 1 --quiet").err.empty());
+}

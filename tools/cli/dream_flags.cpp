@@ -134,6 +134,8 @@ void add_dream_flags(FlagParser& p, DreamOptions& o) {
   p.value("--threads", "", "N", "worker threads", "all cores",
           [&o](const std::string& v) { o.threads = static_cast<int>(FlagParser::to_int("--threads", v, 1, 1024)); });
   p.flag("--quiet", "-q", "no progress output", [&o]() { o.quiet = true; });
+  p.flag("--profile", "", "at the end, time and GFLOP/s per layer on stderr (forward and backward)",
+         [&o]() { o.profile = true; });
   p.flag("--list-layers", "", "list the blobs one can dream on, with shapes for a 224x224 input",
          [&o]() { o.list_layers = true; });
   p.flag("--version", "", "version, SIMD level, GEMM backend", [&o]() { o.version = true; });

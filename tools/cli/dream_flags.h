@@ -32,6 +32,7 @@ struct DreamOptions {
   int threads = 0;  // 0: all
   int64_t max_memory = 0;  // bytes; 0: no cap (--max-memory)
   bool quiet = false, list_layers = false, help = false, version = false;
+  bool profile = false;  // --profile: nn/profile.h table at the end
   DreamSettings settings;  // octaves, step, jitter, tile, seed, regularisers, transforms
 };
 

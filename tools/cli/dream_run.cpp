@@ -16,6 +16,7 @@
 #include "dream/network_gradient.h"
 #include "dream/octave_pyramid.h"
 #include "dream/original_colors.h"
+#include "nn/profile.h"
 #include "tensor/parallel.h"
 #include "tools/cli/progress_bar.h"
 #include "weights/model_path.h"
@@ -232,6 +233,7 @@ int run_dream_command(const DreamOptions& o) {
   DreamSettings settings = o.settings;
   settings.range = network_range(transform);
   const auto start = std::chrono::steady_clock::now();
+  nn::profile::enable(o.profile);
 
   if (!frame_run) {
     check_input_size(input, source.min_input_size(), noise ? "--from-noise" : "input '" + o.input + "'");
@@ -274,6 +276,7 @@ int run_dream_command(const DreamOptions& o) {
   char buf[64];
   std::snprintf(buf, sizeof buf, " (%.1f s)", seconds);
   say(o, "wrote " + o.output + buf);
+  if (o.profile) nn::profile::print(stderr);
   return 0;
 }
 
