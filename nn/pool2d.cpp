@@ -35,32 +35,26 @@ Pool2dParams pool_params_for(const std::string& layer, const PoolGeometry& g, co
   return p;
 }
 
-MaxPool2d::MaxPool2d(std::string name, PoolGeometry g) : name_(std::move(name)), g_(g) {}
+Shape Pool2d::output_shape(const std::vector<Shape>& inputs) const {
+  require_input_count(name_, 1, inputs.size());
+  Pool2dParams p = pool_params_for(name_, g_, inputs[0]);
+  return {p.n, p.c, p.h_out(), p.w_out()};
+}
+
+autograd::PoolSpec Pool2d::checked_spec(const std::vector<Variable>& inputs) const {
+  require_input_count(name_, 1, inputs.size());
+  pool_params_for(name_, g_, inputs[0].shape());
+  return pool_spec(g_);
+}
 
 Variable MaxPool2d::forward(Tape& tape, const std::vector<Variable>& inputs) const {
-  require_input_count(name_, 1, inputs.size());
-  pool_params_for(name_, g_, inputs[0].shape());
-  return autograd::max_pool2d(tape, inputs[0], pool_spec(g_));
+  const autograd::PoolSpec spec = checked_spec(inputs);  // before inputs[0]: checks the count
+  return autograd::max_pool2d(tape, inputs[0], spec);
 }
-
-Shape MaxPool2d::output_shape(const std::vector<Shape>& inputs) const {
-  require_input_count(name_, 1, inputs.size());
-  Pool2dParams p = pool_params_for(name_, g_, inputs[0]);
-  return {p.n, p.c, p.h_out(), p.w_out()};
-}
-
-AvgPool2d::AvgPool2d(std::string name, PoolGeometry g) : name_(std::move(name)), g_(g) {}
 
 Variable AvgPool2d::forward(Tape& tape, const std::vector<Variable>& inputs) const {
-  require_input_count(name_, 1, inputs.size());
-  pool_params_for(name_, g_, inputs[0].shape());
-  return autograd::avg_pool2d(tape, inputs[0], pool_spec(g_));
-}
-
-Shape AvgPool2d::output_shape(const std::vector<Shape>& inputs) const {
-  require_input_count(name_, 1, inputs.size());
-  Pool2dParams p = pool_params_for(name_, g_, inputs[0]);
-  return {p.n, p.c, p.h_out(), p.w_out()};
+  const autograd::PoolSpec spec = checked_spec(inputs);  // before inputs[0]: checks the count
+  return autograd::avg_pool2d(tape, inputs[0], spec);
 }
 
 }  // namespace dream::nn

@@ -15,30 +15,33 @@ struct PoolGeometry {
   bool ceil_mode = true;
 };
 
-class MaxPool2d : public Layer {
+// What max and average pooling share: geometry, shape checks, window. The two
+// layers differ only in the autograd op they record.
+class Pool2d : public Layer {
  public:
-  MaxPool2d(std::string name, PoolGeometry g);
-  std::string kind() const override { return "Pooling(MAX)"; }
-  Variable forward(Tape& tape, const std::vector<Variable>& inputs) const override;
+  Pool2d(std::string name, PoolGeometry g) : name_(std::move(name)), g_(g) {}
   Shape output_shape(const std::vector<Shape>& inputs) const override;
   Window window(const Shape&) const override { return Window{g_.kernel, g_.stride}; }
 
- private:
+ protected:
+  // Checks the one input fits (throws naming the layer) and returns the op's spec.
+  autograd::PoolSpec checked_spec(const std::vector<Variable>& inputs) const;
   std::string name_;
   PoolGeometry g_;
 };
 
-class AvgPool2d : public Layer {
+class MaxPool2d : public Pool2d {
  public:
-  AvgPool2d(std::string name, PoolGeometry g);
+  using Pool2d::Pool2d;
+  std::string kind() const override { return "Pooling(MAX)"; }
+  Variable forward(Tape& tape, const std::vector<Variable>& inputs) const override;
+};
+
+class AvgPool2d : public Pool2d {
+ public:
+  using Pool2d::Pool2d;
   std::string kind() const override { return "Pooling(AVE)"; }
   Variable forward(Tape& tape, const std::vector<Variable>& inputs) const override;
-  Shape output_shape(const std::vector<Shape>& inputs) const override;
-  Window window(const Shape&) const override { return Window{g_.kernel, g_.stride}; }
-
- private:
-  std::string name_;
-  PoolGeometry g_;
 };
 
 // The kernel parameters for an input shape; throws naming the layer if the
