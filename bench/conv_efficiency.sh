@@ -1,0 +1,45 @@
+#!/bin/sh
+# Convolution speed as a fraction of the machine's FMA peak, both measured in
+# this run (issue 5's target: >= 60% for GoogLeNet's shapes, forward and
+# backward-to-input). Builds bench_fma_peak and bench_conv (Release, benchmarks
+# on), then for each thread count: the peak of the widest SIMD level this CPU
+# has, and every conv layer at 512x512 network input through the dispatcher
+# (what the engine runs; Winograd layers count direct-conv FLOPs, so theirs is
+# an "effective" rate and may exceed 100%).
+#
+#   bench/conv_efficiency.sh [THREADS...]      (default: 1 2)
+# Environment: DREAM_BUILD (default <checkout>/build-bench), DREAM_INPUT (224 or 512, default 512).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${DREAM_BUILD:-$root/build-bench}
+input=${DREAM_INPUT:-512}
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDREAM_BENCH=ON >/dev/null
+cmake --build "$build" --target bench_fma_peak bench_conv -j2 >/dev/null
+threads=${*:-1 2}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for t in $threads; do
+  "$build/bench/bench_fma_peak" --benchmark_filter="/$t/" --benchmark_format=json >"$tmp/peak$t.json" 2>/dev/null
+  OMP_NUM_THREADS=$t "$build/bench/bench_conv" --benchmark_filter="^(forward|backward_input)/.*/$input/blocked/real_time\$" \
+    --benchmark_min_time=0.3 --benchmark_format=json >"$tmp/conv$t.json" 2>/dev/null
+done
+exec /usr/bin/python3 - "$tmp" "$input" $threads <<'PY'
+import json, sys
+tmp, size, threads = sys.argv[1], sys.argv[2], sys.argv[3:]
+print("| threads | layer (%s input) | forward GFLOP/s | %% of peak | backward-input GFLOP/s | %% of peak |" % size)
+print("|---|---|---|---|---|---|")
+for t in threads:
+    peaks = {b["name"].split("/")[1]: b["GFLOP/s"] for b in json.load(open("%s/peak%s.json" % (tmp, t)))["benchmarks"]
+             if "GFLOP/s" in b}
+    level = next(l for l in ("avx512", "avx2", "scalar") if l in peaks)
+    peak = peaks[level]
+    rows = {}
+    for b in json.load(open("%s/conv%s.json" % (tmp, t)))["benchmarks"]:
+        kind, layer = b["name"].split("/")[0], "/".join(b["name"].split("/")[1:-3])
+        rows.setdefault(layer, {})[kind] = b["GFLOP/s"]
+    for layer, r in rows.items():
+        f, bw = r.get("forward"), r.get("backward_input")
+        cell = lambda v: ("%.0f" % v, "%.0f%%" % (100 * v / peak)) if v else ("-", "-")
+        print("| %s | %s | %s | %s | %s | %s |" % ((t, layer) + cell(f) + cell(bw)))
+    print("| %s | FMA peak (%s, measured) | %.0f | 100%% | | |" % (t, level, peak))
+PY
