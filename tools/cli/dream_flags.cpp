@@ -37,6 +37,11 @@ void check_option_combinations(const DreamOptions& o) {
   if (o.channel >= 0 && !o.neuron.empty()) throw Error("give either --channel or --neuron, not both");
   if (!o.guide.empty() && (o.channel >= 0 || !o.neuron.empty()))
     throw Error("--guide is its own objective; do not combine it with --channel/--neuron");
+  if (o.param != "pixel" && o.param != "fft") throw Error("--param must be pixel or fft, got '" + o.param + "'");
+  if (o.param == "fft" && o.from_noise.empty())
+    throw Error("--param fft optimises a spectrum from noise: give --from-noise WxH instead of an INPUT image");
+  if (o.param == "fft" && (o.zoom_frames > 0 || o.original_colors))
+    throw Error("--param fft makes one image from noise; it cannot be combined with --zoom-frames/--original-colors");
   if (o.objective != "mean-squares" && o.objective != "mean")
     throw Error("--objective must be mean-squares or mean, got '" + o.objective + "'");
 }
@@ -114,6 +119,11 @@ void add_dream_flags(FlagParser& p, DreamOptions& o) {
            s.transforms.scale_jitter = 0.1;
            s.transforms.rotate_degrees = 10.0;
          });
+  p.value("--param", "", "KIND",
+          "pixel, or fft: Lucid's decorrelated-colour spectrum (needs --from-noise; one octave; Adam at --fft-lr)",
+          o.param, [&o](const std::string& v) { o.param = v; });
+  p.value("--fft-lr", "", "LR", "--param fft: Adam learning rate", num(o.fourier.learning_rate),
+          [&o](const std::string& v) { o.fourier.learning_rate = FlagParser::to_double("--fft-lr", v, 1e-6, 10.0); });
   p.value("--from-noise", "", "WxH", "start from noise of this size instead of INPUT", "off",
           [&o](const std::string& v) { o.from_noise = v; });
   p.flag("--original-colors", "", "keep the input's colours, dream only the luminance",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dream/dreamer.h"
+#include "dream/fourier_dream.h"
 #include "tools/cli/flag_parser.h"
 
 namespace dream::cli {
@@ -34,6 +35,8 @@ struct DreamOptions {
   bool quiet = false, list_layers = false, help = false, version = false;
   bool profile = false;  // --profile: nn/profile.h table at the end
   DreamSettings settings;  // octaves, step, jitter, tile, seed, regularisers, transforms
+  std::string param = "pixel";  // pixel, or fft (dream/fourier_dream.h; needs --from-noise)
+  FourierSettings fourier;      // --param fft: Adam learning rate (--fft-lr)
 };
 
 inline constexpr const char* kDefaultLayer = "inception_4c/output";

@@ -93,7 +93,10 @@ Tensor dream_with_progress(GradientSource& source, const Tensor& x, const DreamS
     if (!said) bar.message(m);
     said = true;
   };
-  Tensor out = dream_image(source, x, settings, cb);
+  // --param fft optimises a spectrum: only the noise image's size is used.
+  Tensor out = o.param == "fft"
+                   ? dream_fourier(source, x.h(), x.w(), settings, o.fourier, caffe_googlenet_transform(), cb)
+                   : dream_image(source, x, settings, cb);
   bar.finish();
   return out;
 }
