@@ -1,7 +1,9 @@
 // conv2d forward and backward-to-input on GoogLeNet's (bvlc_googlenet) real
 // layer shapes, at 224x224 input (the classification size) and 512x512 (a
 // typical DeepDream octave), under each GEMM backend built in.
-// Counter GFLOP/s = 2*Co*Ci*kh*kw*Ho*Wo per call / time.
+// Counter GFLOP/s = 2*Co*Ci*kh*kw*Ho*Wo per call / time (for Winograd an
+// "effective" rate: it does fewer multiplications than that count).
+// 3x3 stride-1 layers also run .../gemm and .../winograd: each path alone.
 //   bench_conv --benchmark_filter=forward/.*/224
 #include <benchmark/benchmark.h>
 
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "tensor/conv2d.h"
+#include "tensor/conv2d_winograd.h"
 #include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
 
@@ -26,6 +29,9 @@ const LayerShape kLayers[] = {
     {"conv1/7x7_s2", 3, 64, 7, 2, 3, 224, 512},
     {"conv2/3x3", 64, 192, 3, 1, 1, 56, 128},
     {"inception_3a/3x3", 96, 128, 3, 1, 1, 28, 64},
+    {"inception_3b/3x3", 128, 192, 3, 1, 1, 28, 64},
+    {"inception_4a/3x3", 96, 208, 3, 1, 1, 14, 32},
+    {"inception_4b/3x3", 112, 224, 3, 1, 1, 14, 32},
     {"inception_4c/3x3", 128, 256, 3, 1, 1, 14, 32},
     {"inception_4c/5x5", 24, 64, 5, 1, 2, 14, 32},
     {"inception_4c/1x1", 512, 128, 1, 1, 0, 14, 32},
@@ -51,7 +57,12 @@ std::vector<float> filled(int64_t n, float scale) {
   return v;
 }
 
-void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend backend, bool backward) {
+// Which implementation a benchmark times: the dispatcher (conv2d_forward /
+// conv2d_backward_input), or one path alone to compare them.
+enum class Path { Dispatch, Gemm, Winograd };
+const char* path_tag(Path path) { return path == Path::Gemm ? "/gemm" : path == Path::Winograd ? "/winograd" : ""; }
+
+void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend backend, bool backward, Path path) {
   dream::set_gemm_backend(backend);
   const int64_t in_n = p.c_in * p.h_in * p.w_in, out_n = p.c_out * p.h_out() * p.w_out();
   const auto w = filled(p.c_out * p.c_in * p.kh * p.kw, 0.05f);
@@ -60,10 +71,22 @@ void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend
   auto y = filled(out_n, 1.0f);
   for (auto _ : state) {
     if (backward) {
-      dream::conv2d_backward_input(p, y.data(), w.data(), x.data());
+      if (path == Path::Gemm) {
+        dream::conv2d_backward_input_gemm(p, y.data(), w.data(), x.data());
+      } else if (path == Path::Winograd) {
+        dream::conv2d_backward_input_winograd(p, y.data(), w.data(), x.data());
+      } else {
+        dream::conv2d_backward_input(p, y.data(), w.data(), x.data());
+      }
       benchmark::DoNotOptimize(x.data());
     } else {
-      dream::conv2d_forward(p, x.data(), w.data(), bias.data(), y.data());
+      if (path == Path::Gemm) {
+        dream::conv2d_forward_gemm(p, x.data(), w.data(), bias.data(), y.data());
+      } else if (path == Path::Winograd) {
+        dream::conv2d_forward_winograd(p, x.data(), w.data(), bias.data(), y.data());
+      } else {
+        dream::conv2d_forward(p, x.data(), w.data(), bias.data(), y.data());
+      }
       benchmark::DoNotOptimize(y.data());
     }
     benchmark::ClobberMemory();
@@ -113,11 +136,16 @@ void register_all() {
       for (int64_t input : {224, 512})
         for (const LayerShape& l : kLayers) {
           const dream::Conv2dParams p = params_for(l, input == 224 ? l.size_224 : l.size_512);
-          const std::string name =
-              std::string(backward ? "backward_input/" : "forward/") + l.name + "/" + std::to_string(input) + "/" + tag;
-          benchmark::RegisterBenchmark(name.c_str(), run_conv, p, backend, backward)
-              ->Unit(benchmark::kMillisecond)
-              ->UseRealTime();
+          // Where Winograd applies, also each path alone (the dispatcher runs one of them).
+          std::vector<Path> paths = {Path::Dispatch};
+          if (dream::conv2d_winograd_supported(p)) paths = {Path::Dispatch, Path::Gemm, Path::Winograd};
+          for (Path path : paths) {
+            const std::string name = std::string(backward ? "backward_input/" : "forward/") + l.name + "/" +
+                                     std::to_string(input) + "/" + tag + path_tag(path);
+            benchmark::RegisterBenchmark(name.c_str(), run_conv, p, backend, backward, path)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+          }
         }
   }
 }

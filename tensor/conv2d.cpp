@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "tensor/conv2d_winograd.h"
 #include "tensor/gemm.h"
 #include "tensor/im2col.h"
 #include "tensor/parallel.h"
@@ -114,6 +115,15 @@ void fill_bias(const float* bias, int64_t c_out, int64_t count, int64_t ld, floa
 
 void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out) {
   p.validate();
+  if (conv2d_winograd_preferred(p)) {
+    conv2d_forward_winograd(p, in, w, bias, out);
+    return;
+  }
+  conv2d_forward_gemm(p, in, w, bias, out);
+}
+
+void conv2d_forward_gemm(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out) {
+  p.validate();
   const int64_t ho = p.h_out(), wo = p.w_out();
   const int64_t hw_in = p.h_in * p.w_in, hw_out = ho * wo;
   const int64_t k = p.c_in * p.kh * p.kw;
@@ -146,6 +156,15 @@ void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, cons
 }
 
 void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in) {
+  p.validate();
+  if (conv2d_winograd_preferred(p)) {
+    conv2d_backward_input_winograd(p, grad_out, w, grad_in);
+    return;
+  }
+  conv2d_backward_input_gemm(p, grad_out, w, grad_in);
+}
+
+void conv2d_backward_input_gemm(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in) {
   p.validate();
   const int64_t ho = p.h_out(), wo = p.w_out();
   const int64_t hw_in = p.h_in * p.w_in, hw_out = ho * wo;

@@ -4,7 +4,8 @@
 //   Ho = (H + pad_top + pad_bottom - dil_h*(kh-1) - 1) / stride_h + 1   (floor)
 // Kernels overwrite their outputs. The *_ref versions are naive loops kept as
 // the reference and tested against; the plain names dispatch to the fastest
-// path (1x1 -> direct GEMM, else im2col + GEMM or a direct SIMD kernel).
+// path (1x1 -> direct GEMM; 3x3 stride 1 -> Winograd F(4x4,3x3) where it
+// wins, tensor/conv2d_winograd.h; else im2col + GEMM).
 #include <cstdint>
 
 namespace dream {
@@ -24,6 +25,11 @@ struct Conv2dParams {
 
 void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out);
 void conv2d_forward_ref(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out);
+
+// The im2col + GEMM paths alone (no Winograd dispatch), for tests and benches
+// comparing the two; the plain names above pick one of them.
+void conv2d_forward_gemm(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out);
+void conv2d_backward_input_gemm(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in);
 
 // grad_in (N, Ci, H, W) = transposed convolution of grad_out with w.
 void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in);

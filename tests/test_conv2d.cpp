@@ -16,9 +16,16 @@
 #include "tensor/gemm.h"
 #include "tensor/im2col.h"
 #include "tensor/parallel.h"
+#include "tests/conv2d_testing.h"
 #include "tests/support/tensor_testing.h"
 
 using dream::Conv2dParams;
+using dream::test::built_backends;
+using dream::test::for_each_configuration;
+using dream::test::make;
+using dream::test::ScopedGemmBackend;
+using dream::test::ScopedThreads;
+using dream::test::thread_counts;
 
 namespace {
 
@@ -27,17 +34,6 @@ struct ConvCase {
   Conv2dParams p;
   bool bias;
 };
-
-// Sizes as (n, ci, h, w, co, kh, kw), then stride, dilation, pads (t, l, b, r).
-Conv2dParams make(int64_t n, int64_t ci, int64_t h, int64_t w, int64_t co, int64_t kh, int64_t kw, int64_t sh = 1,
-                  int64_t sw = 1, int64_t dh = 1, int64_t dw = 1, int64_t pt = 0, int64_t pl = 0, int64_t pb = 0,
-                  int64_t pr = 0) {
-  Conv2dParams p;
-  p.n = n, p.c_in = ci, p.h_in = h, p.w_in = w, p.c_out = co, p.kh = kh, p.kw = kw;
-  p.stride_h = sh, p.stride_w = sw, p.dil_h = dh, p.dil_w = dw;
-  p.pad_top = pt, p.pad_left = pl, p.pad_bottom = pb, p.pad_right = pr;
-  return p;
-}
 
 // Channels 1/3/17/33 are not multiples of any SIMD width; 16 is (so both the
 // vector body and the tails run).
@@ -69,71 +65,6 @@ std::vector<ConvCase> odd_cases() {
       {"37x1 image, 3x1 kernel stride 2", make(1, 3, 37, 1, 2, 3, 1, 2, 1, 1, 1, 1, 0, 1, 0), true},
       {"5x5 pad 4 stride 4 dilation 2", make(1, 2, 7, 9, 3, 5, 5, 4, 4, 2, 2, 4, 4, 4, 4), true},
   };
-}
-
-std::vector<dream::SimdLevel> supported_levels() {
-  std::vector<dream::SimdLevel> levels;
-  for (auto level :
-       {dream::SimdLevel::Scalar, dream::SimdLevel::Neon, dream::SimdLevel::Avx2, dream::SimdLevel::Avx512})
-    if (dream::cpu_supports(level)) levels.push_back(level);
-  return levels;
-}
-
-std::vector<dream::GemmBackend> built_backends() {
-#if defined(DREAM_HAVE_BLAS)
-  return {dream::GemmBackend::Blocked, dream::GemmBackend::Blas};
-#else
-  return {dream::GemmBackend::Blocked};
-#endif
-}
-
-class ScopedGemmBackend {
- public:
-  explicit ScopedGemmBackend(dream::GemmBackend b) : saved_(dream::gemm_backend()) { dream::set_gemm_backend(b); }
-  ~ScopedGemmBackend() { dream::set_gemm_backend(saved_); }
-  ScopedGemmBackend(const ScopedGemmBackend&) = delete;
-  ScopedGemmBackend& operator=(const ScopedGemmBackend&) = delete;
-
- private:
-  dream::GemmBackend saved_;
-};
-
-class ScopedThreads {
- public:
-  explicit ScopedThreads(int n) : saved_(dream::max_threads()) { dream::set_max_threads(n); }
-  ~ScopedThreads() { dream::set_max_threads(saved_); }
-  ScopedThreads(const ScopedThreads&) = delete;
-  ScopedThreads& operator=(const ScopedThreads&) = delete;
-
- private:
-  int saved_;
-};
-
-// Thread counts to run with: 1 (bands one after another), 2 and 3 (threads
-// take whole bands; 3 gives uneven splits). Without OpenMP only 1 exists.
-std::vector<int> thread_counts() {
-#if defined(DREAM_HAVE_OPENMP)
-  return {1, 2, 3};
-#else
-  return {1};
-#endif
-}
-
-// Runs body once per (SIMD level, GEMM backend, thread count) with an INFO naming it.
-template <class Body>
-void for_each_configuration(Body body) {
-  for (auto level : supported_levels()) {
-    dream::ScopedSimdLevel simd(level);
-    for (auto backend : built_backends()) {
-      ScopedGemmBackend gemm(backend);
-      for (int threads : thread_counts()) {
-        ScopedThreads scoped_threads(threads);
-        INFO("simd " << dream::simd_level_name(level) << ", gemm " << dream::gemm_backend_name() << ", threads "
-                     << dream::max_threads());
-        body();
-      }
-    }
-  }
 }
 
 struct Sizes {
