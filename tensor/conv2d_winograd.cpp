@@ -30,11 +30,6 @@ using winograd_detail::WinogradKernels;
 // 1 Mi floats = 4 MiB of V + M per thread at most (one tile row may exceed it).
 constexpr int64_t kBandBudgetFloats = int64_t{1} << 20;
 
-// Below this many tiles per thread the GEMMs (N = tiles) get too narrow for
-// the micro-kernel's 32-column tile, so small images run one band at a time
-// with each stage threaded instead of one band per thread.
-constexpr int64_t kMinTilesPerThreadBand = 32;
-
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // A growable buffer per thread and role, kept between calls (the dreaming
@@ -80,23 +75,34 @@ PackedFilters transform_weights(const WinogradKernels& kern, int mr, const float
   const int64_t panels = ceil_div(c_out, mr);
   const int64_t xi_stride = panels * mr * c_in;
   float* u = weight_workspace(kPoints * xi_stride);
-  parallel_for(panels, int64_t{mr} * c_in * 200, [&](int64_t begin, int64_t end) {
+  parallel_for(panels, int64_t{mr} * c_in * 100, [&](int64_t begin, int64_t end) {
     for (int64_t panel = begin; panel < end; ++panel) {
-      float* base = u + panel * mr * c_in;
-      for (int r = 0; r < mr; ++r) {
-        const int64_t o = panel * mr + r;
-        if (o >= c_out) {  // padding rows of the last panel
-          for (int xi = 0; xi < kPoints; ++xi)
-            for (int64_t i = 0; i < c_in; ++i) base[xi * xi_stride + i * mr + r] = 0.0f;
-        } else if (rotated) {  // filters (i, o) for i = 0.. are c_out * 9 apart
-          kern.filter_row(w + o * 9, c_in, c_out * 9, true, base + r, xi_stride, mr);
-        } else {
-          kern.filter_row(w + o * c_in * 9, c_in, 9, false, base + r, xi_stride, mr);
+      const int64_t o0 = panel * mr;
+      const int rows = static_cast<int>(std::min<int64_t>(mr, c_out - o0));
+      float* base = u + o0 * c_in;
+      // One call per input channel i transforms the panel's `rows` filters
+      // (o0 + r, i), whose outputs are contiguous in the packed layout.
+      for (int64_t i = 0; i < c_in; ++i) {
+        if (rotated) {  // filter (o, i) is w's (i, o): consecutive o are 9 floats apart
+          kern.filter_row(w + (i * c_out + o0) * 9, rows, 9, true, base + i * mr, xi_stride);
+        } else {  // consecutive o are c_in * 9 floats apart
+          kern.filter_row(w + (o0 * c_in + i) * 9, rows, c_in * 9, false, base + i * mr, xi_stride);
         }
+        for (int xi = 0; xi < kPoints; ++xi)  // rows past c_out in the last panel
+          std::fill(base + xi * xi_stride + i * mr + rows, base + xi * xi_stride + (i + 1) * mr, 0.0f);
       }
     }
   });
   return {u, xi_stride};
+}
+
+// Asks for floats [p, p + n) to be brought into cache (no effect on results).
+void prefetch(const float* p, int64_t n) {
+#if defined(__GNUC__)
+  for (int64_t i = 0; i < n; i += 16) __builtin_prefetch(p + i);
+#else
+  (void)p, (void)n;
+#endif
 }
 
 // One forward convolution q (3x3, stride 1) of one image x -> y with the
@@ -110,7 +116,10 @@ class WinogradRun {
     const int64_t per_tile_row = kPoints * (q.c_in + q.c_out) * tiles_w_;
     band_rows_ = std::clamp<int64_t>(kBandBudgetFloats / per_tile_row, 1, tiles_h_);
     const int64_t threads = max_threads();
-    threaded_bands_ = threads > 1 && tiles_h_ * tiles_w_ >= threads * kMinTilesPerThreadBand;
+    // Threads take whole bands (one parallel region, no barrier between the
+    // stages) whenever each can get a tile row; the GEMMs need no minimum
+    // width: one 32-column panel already runs the full micro-kernel.
+    threaded_bands_ = threads > 1 && tiles_h_ >= threads;
     if (threaded_bands_) {
       const int64_t count = ceil_div(ceil_div(tiles_h_, band_rows_), threads) * threads;
       band_rows_ = std::max<int64_t>(1, ceil_div(tiles_h_, count));
@@ -130,7 +139,8 @@ class WinogradRun {
 
  private:
   // Tile rows [ty0, ty1) of the image; stages_threaded: each stage shares
-  // its loop among the threads (one band at a time, small images).
+  // its loop among the threads (one band at a time: fewer tile rows than
+  // threads).
   void band(const float* x, float* y, int64_t b, bool stages_threaded) const {
     const int64_t ty0 = b * band_rows_, ty1 = std::min(tiles_h_, ty0 + band_rows_);
     const int64_t t_count = (ty1 - ty0) * tiles_w_;
@@ -143,9 +153,15 @@ class WinogradRun {
     const int64_t scratch_floats = winograd_detail::transform_scratch_floats(tiles_w_);
     const int64_t hw_in = q_.h_in * q_.w_in, hw_out = ho_ * wo_;
 
+    // The band's input rows of one channel are one contiguous block, but
+    // each channel's is a short stream the hardware prefetcher barely starts
+    // on before the next channel's begins: fetch the next one ahead.
+    const int64_t row_begin = std::clamp<int64_t>(kTile * ty0 - q_.pad_top, 0, q_.h_in);
+    const int64_t row_end = std::clamp<int64_t>(kTile * ty1 - q_.pad_top + 2, 0, q_.h_in);
     auto input_channels = [&](int64_t begin, int64_t end) {
       float* scratch = scratch_workspace(scratch_floats);
       for (int64_t ci = begin; ci < end; ++ci) {
+        if (ci + 1 < end) prefetch(x + (ci + 1) * hw_in + row_begin * q_.w_in, (row_end - row_begin) * q_.w_in);
         for (int64_t ty = ty0; ty < ty1; ++ty)
           kern_.input_row(x + ci * hw_in, q_.h_in, q_.w_in, kTile * ty - q_.pad_top, -q_.pad_left, tiles_w_,
                           v + ci * nr, v_xi, (ty - ty0) * tiles_w_, nr, panel_stride, scratch);
@@ -231,15 +247,16 @@ bool conv2d_winograd_supported(const Conv2dParams& p) {
          pad_ok(p.pad_top) && pad_ok(p.pad_left) && pad_ok(p.pad_bottom) && pad_ok(p.pad_right);
 }
 
-// Measured single-threaded on GoogLeNet's 3x3 layers (bench_conv, AVX-512):
-// from 64 tiles (32x32 outputs) up Winograd is 1.2x (32x32) to 2.5x
-// (128x128) faster than im2col + GEMM, forward and backward; at 49 tiles
-// (28x28) they tie and at 16 (14x14) it is 2.5x slower: the per-call filter
-// transform (4x the weights) and GEMMs only 16 columns wide dominate. Few
+// Measured single-threaded (CPU time) on GoogLeNet's 3x3 layers with
+// bench_conv on AVX-512: Winograd is 1.6-2.5x faster than im2col + GEMM at
+// 128x128 and 64x64 outputs, 1.5-1.8x at 32x32 (64 tiles), 1.15-1.35x at
+// 28x28 (49 tiles), and 1.35-1.9x slower at 14x14 (16 tiles, 30% of them
+// padding), where the per-call filter transform (4x the weights) and GEMMs
+// 16 columns wide dominate. So: from 36 tiles (24x24 outputs) up. Few
 // channels leave the GEMMs too thin for the transforms to pay.
 bool conv2d_winograd_preferred(const Conv2dParams& p) {
   if (!conv2d_winograd_supported(p) || p.c_in < 16 || p.c_out < 16) return false;
-  return ceil_div(p.h_out(), kTile) * ceil_div(p.w_out(), kTile) >= 64;
+  return ceil_div(p.h_out(), kTile) * ceil_div(p.w_out(), kTile) >= 36;
 }
 
 void conv2d_forward_winograd(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out) {

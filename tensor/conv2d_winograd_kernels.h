@@ -47,9 +47,8 @@ struct WinogradKernels {
   // Transformed filters U[xi] = G g G^T of `count` filters, filter i's tap
   // k (row-major 3x3) at g[i * filter_stride + k], or at
   // g[i * filter_stride + 8 - k] if rotated (180 degrees); writes
-  // u[xi * u_stride + i * u_step].
-  void (*filter_row)(const float* g, int64_t count, int64_t filter_stride, bool rotated, float* u, int64_t u_stride,
-                     int64_t u_step);
+  // u[xi * u_stride + i].
+  void (*filter_row)(const float* g, int64_t count, int64_t filter_stride, bool rotated, float* u, int64_t u_stride);
   const char* name;
 };
 
@@ -191,26 +190,24 @@ void output_row(const float* m, int64_t m_stride, int64_t tiles_w, float bias, f
 //       [ 1/24  1/12   1/6  ]
 //       [ 1/24 -1/12   1/6  ]
 //       [    0     0     1  ]
-// Output row r of column t at o[r * o_stride + t * o_step].
+// Output row r at o[r * o_stride].
 template <class Isa>
 void apply_g(const float* __restrict a, const float* __restrict b, const float* __restrict c, float* __restrict o,
-             int64_t o_stride, int64_t o_step, int64_t n) {
+             int64_t o_stride, int64_t n) {
   for (int64_t t = 0; t < n; ++t) {
     const float ac = a[t] + c[t];
     const float p = a[t] * (1.0f / 24) + c[t] * (1.0f / 6);
-    float* ot = o + t * o_step;
-    ot[0] = a[t] * 0.25f;
-    ot[o_stride] = -(ac + b[t]) * (1.0f / 6);
-    ot[2 * o_stride] = -(ac - b[t]) * (1.0f / 6);
-    ot[3 * o_stride] = p + b[t] * (1.0f / 12);
-    ot[4 * o_stride] = p - b[t] * (1.0f / 12);
-    ot[5 * o_stride] = c[t];
+    o[t] = a[t] * 0.25f;
+    o[o_stride + t] = -(ac + b[t]) * (1.0f / 6);
+    o[2 * o_stride + t] = -(ac - b[t]) * (1.0f / 6);
+    o[3 * o_stride + t] = p + b[t] * (1.0f / 12);
+    o[4 * o_stride + t] = p - b[t] * (1.0f / 12);
+    o[5 * o_stride + t] = c[t];
   }
 }
 
 template <class Isa>
-void filter_row(const float* g, int64_t count, int64_t filter_stride, bool rotated, float* u, int64_t u_stride,
-                int64_t u_step) {
+void filter_row(const float* g, int64_t count, int64_t filter_stride, bool rotated, float* u, int64_t u_stride) {
   // Chunks of filters, taps gathered tap-major first so both products with G
   // are vector loops across filters.
   constexpr int64_t kChunk = 64;
@@ -222,10 +219,9 @@ void filter_row(const float* g, int64_t count, int64_t filter_stride, bool rotat
       const float* f = g + (i0 + i) * filter_stride;
       for (int k = 0; k < 9; ++k) tap[k][i] = f[rotated ? 8 - k : k];
     }
-    for (int c = 0; c < 3; ++c) apply_g<Isa>(tap[c], tap[3 + c], tap[6 + c], gg[c][0], kChunk, 1, n);
+    for (int c = 0; c < 3; ++c) apply_g<Isa>(tap[c], tap[3 + c], tap[6 + c], gg[c][0], kChunk, n);
     // (G g) G^T: row r of G g times G^T gives u[6r + j], j = 0..5.
-    for (int r = 0; r < 6; ++r)
-      apply_g<Isa>(gg[0][r], gg[1][r], gg[2][r], u + 6 * r * u_stride + i0 * u_step, u_stride, u_step, n);
+    for (int r = 0; r < 6; ++r) apply_g<Isa>(gg[0][r], gg[1][r], gg[2][r], u + 6 * r * u_stride + i0, u_stride, n);
   }
 }
 
