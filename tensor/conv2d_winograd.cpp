@@ -6,8 +6,8 @@
 // call (36 floats per filter: 4x the weights; ~100 flops per filter,
 // vectorised across filters).
 //
-// Memory: like the im2col path, the image is cut into bands of tile rows so
-// V and M (36 * (Ci + Co) floats per tile) stay under kBandBudgetFloats per
+// Memory: like the im2col path, the image is cut into bands of tiles so V
+// and M (36 * (Ci + Co) floats per tile) stay under kBandBudgetFloats per
 // thread, whatever the image size.
 #include "tensor/conv2d_winograd.h"
 
@@ -27,7 +27,7 @@ using winograd_detail::kPoints;
 using winograd_detail::kTile;
 using winograd_detail::WinogradKernels;
 
-// 1 Mi floats = 4 MiB of V + M per thread at most (one tile row may exceed it).
+// 1 Mi floats = 4 MiB of V + M per thread at most.
 constexpr int64_t kBandBudgetFloats = int64_t{1} << 20;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -106,95 +106,89 @@ void prefetch(const float* p, int64_t n) {
 }
 
 // One forward convolution q (3x3, stride 1) of one image x -> y with the
-// packed transformed weights u, band by band.
+// packed transformed weights u. The image's tiles, numbered row by row, are
+// cut into `bands_` equal ranges (a range may start and end mid tile row), a
+// multiple of the thread count so every thread gets the same number of
+// tiles; each thread runs whole bands, all three stages, in one parallel
+// region. A band needs no minimum width: one 32-column GEMM panel already
+// runs the full micro-kernel.
 class WinogradRun {
  public:
   WinogradRun(const Conv2dParams& q, const MicroKernel& mk, const PackedFilters& u, const float* bias)
       : q_(q), mk_(mk), u_(u), bias_(bias), kern_(winograd_detail::winograd_kernels_for(active_simd_level())) {
     ho_ = q.h_out(), wo_ = q.w_out();
     tiles_h_ = ceil_div(ho_, kTile), tiles_w_ = ceil_div(wo_, kTile);
-    const int64_t per_tile_row = kPoints * (q.c_in + q.c_out) * tiles_w_;
-    band_rows_ = std::clamp<int64_t>(kBandBudgetFloats / per_tile_row, 1, tiles_h_);
+    const int64_t tiles = tiles_h_ * tiles_w_;
+    const int64_t budget_tiles = std::max<int64_t>(1, kBandBudgetFloats / (kPoints * (q.c_in + q.c_out)));
     const int64_t threads = max_threads();
-    // Threads take whole bands (one parallel region, no barrier between the
-    // stages) whenever each can get a tile row; the GEMMs need no minimum
-    // width: one 32-column panel already runs the full micro-kernel.
-    threaded_bands_ = threads > 1 && tiles_h_ >= threads;
-    if (threaded_bands_) {
-      const int64_t count = ceil_div(ceil_div(tiles_h_, band_rows_), threads) * threads;
-      band_rows_ = std::max<int64_t>(1, ceil_div(tiles_h_, count));
-    }
+    bands_ = ceil_div(ceil_div(tiles, budget_tiles), threads) * threads;
+    // Band edges at multiples of a SIMD vector of tiles when bands are wide
+    // enough: a band of 102 tiles would run 4 GEMM panels of 32 (25% wasted)
+    // with a slow partial edge tile, one of 112 runs 3.5 panels at full
+    // speed. Narrow bands split exactly instead, so threads stay balanced.
+    granule_ = tiles >= 4 * mk.vector_width * bands_ ? mk.vector_width : 1;
+    max_band_tiles_ = granule_ * ceil_div(ceil_div(tiles, granule_), bands_);
   }
 
   void image(const float* x, float* y) const {
-    const int64_t bands = ceil_div(tiles_h_, band_rows_);
-    if (threaded_bands_) {
-      parallel_for(bands, [&](int64_t begin, int64_t end) {
-        for (int64_t b = begin; b < end; ++b) band(x, y, b, false);
-      });
-    } else {
-      for (int64_t b = 0; b < bands; ++b) band(x, y, b, true);
-    }
+    parallel_for(bands_, [&](int64_t begin, int64_t end) {
+      for (int64_t b = begin; b < end; ++b) band(x, y, b);
+    });
   }
 
  private:
-  // Tile rows [ty0, ty1) of the image; stages_threaded: each stage shares
-  // its loop among the threads (one band at a time: fewer tile rows than
-  // threads).
-  void band(const float* x, float* y, int64_t b, bool stages_threaded) const {
-    const int64_t ty0 = b * band_rows_, ty1 = std::min(tiles_h_, ty0 + band_rows_);
-    const int64_t t_count = (ty1 - ty0) * tiles_w_;
+  // Tiles [t0, t1) of the image (t = ty * tiles_w + tx).
+  void band(const float* x, float* y, int64_t b) const {
+    const int64_t tiles = tiles_h_ * tiles_w_, granules = ceil_div(tiles, granule_);
+    const int64_t t0 = std::min(tiles, granule_ * (granules * b / bands_));
+    const int64_t t1 = std::min(tiles, granule_ * (granules * (b + 1) / bands_));
+    if (t0 == t1) return;  // fewer tiles than bands
+    const int64_t t_count = t1 - t0;
     const int64_t ci_n = q_.c_in, co_n = q_.c_out;
     const int64_t nr = mk_.nr, t_panels = ceil_div(t_count, nr);
     // V packed as B panels: (xi, t / nr, ci, t % nr); M plain (xi, co, t).
     const int64_t v_xi = t_panels * nr * ci_n, panel_stride = nr * ci_n;
-    float* v = band_workspace(kPoints * (v_xi + co_n * t_count));
+    const int64_t max_panels = ceil_div(max_band_tiles_, nr);
+    float* v = band_workspace(kPoints * (max_panels * nr * ci_n + co_n * max_band_tiles_));
     float* m = v + kPoints * v_xi;
-    const int64_t scratch_floats = winograd_detail::transform_scratch_floats(tiles_w_);
+    float* scratch = scratch_workspace(winograd_detail::transform_scratch_floats(tiles_w_));
     const int64_t hw_in = q_.h_in * q_.w_in, hw_out = ho_ * wo_;
+    const int64_t ty0 = t0 / tiles_w_, ty1 = ceil_div(t1, tiles_w_);
+
+    // Calls piece(ty, tx_begin, tx_end) for the band's part of each tile row.
+    auto for_each_row_piece = [&](auto piece) {
+      for (int64_t ty = ty0; ty < ty1; ++ty) {
+        const int64_t row_t = ty * tiles_w_;
+        piece(ty, std::max(t0, row_t) - row_t, std::min(t1, row_t + tiles_w_) - row_t);
+      }
+    };
 
     // The band's input rows of one channel are one contiguous block, but
     // each channel's is a short stream the hardware prefetcher barely starts
     // on before the next channel's begins: fetch the next one ahead.
     const int64_t row_begin = std::clamp<int64_t>(kTile * ty0 - q_.pad_top, 0, q_.h_in);
     const int64_t row_end = std::clamp<int64_t>(kTile * ty1 - q_.pad_top + 2, 0, q_.h_in);
-    auto input_channels = [&](int64_t begin, int64_t end) {
-      float* scratch = scratch_workspace(scratch_floats);
-      for (int64_t ci = begin; ci < end; ++ci) {
-        if (ci + 1 < end) prefetch(x + (ci + 1) * hw_in + row_begin * q_.w_in, (row_end - row_begin) * q_.w_in);
-        for (int64_t ty = ty0; ty < ty1; ++ty)
-          kern_.input_row(x + ci * hw_in, q_.h_in, q_.w_in, kTile * ty - q_.pad_top, -q_.pad_left, tiles_w_,
-                          v + ci * nr, v_xi, (ty - ty0) * tiles_w_, nr, panel_stride, scratch);
-        // Columns past the last tile in the last panel: zero (the micro-kernel reads whole panels).
-        const int64_t used = t_count - (t_panels - 1) * nr;
-        for (int xi = 0; xi < kPoints; ++xi) {
-          float* tail = v + xi * v_xi + (t_panels - 1) * panel_stride + ci * nr;
-          std::fill(tail + used, tail + nr, 0.0f);
-        }
+    for (int64_t ci = 0; ci < ci_n; ++ci) {
+      if (ci + 1 < ci_n) prefetch(x + (ci + 1) * hw_in + row_begin * q_.w_in, (row_end - row_begin) * q_.w_in);
+      for_each_row_piece([&](int64_t ty, int64_t tx0, int64_t tx1) {
+        kern_.input_row(x + ci * hw_in, q_.h_in, q_.w_in, kTile * ty - q_.pad_top, kTile * tx0 - q_.pad_left, tx1 - tx0,
+                        v + ci * nr, v_xi, ty * tiles_w_ + tx0 - t0, nr, panel_stride, scratch);
+      });
+      // Columns past the last tile in the last panel: zero (the micro-kernel reads whole panels).
+      const int64_t used = t_count - (t_panels - 1) * nr;
+      for (int xi = 0; xi < kPoints; ++xi) {
+        float* tail = v + xi * v_xi + (t_panels - 1) * panel_stride + ci * nr;
+        std::fill(tail + used, tail + nr, 0.0f);
       }
-    };
-    auto gemms = [&](int64_t begin, int64_t end) {
-      for (int64_t xi = begin; xi < end; ++xi)
-        gemm_packed(u_.data + xi * u_.xi_stride, v + xi * v_xi, t_count, m + xi * co_n * t_count);
-    };
-    auto output_channels = [&](int64_t begin, int64_t end) {
-      float* scratch = scratch_workspace(scratch_floats);
-      for (int64_t co = begin; co < end; ++co)
-        for (int64_t ty = ty0; ty < ty1; ++ty)
-          kern_.output_row(m + co * t_count + (ty - ty0) * tiles_w_, co_n * t_count, tiles_w_, bias_ ? bias_[co] : 0.0f,
-                           y + co * hw_out, ho_, wo_, kTile * ty, scratch);
-    };
-
-    if (!stages_threaded) {
-      input_channels(0, ci_n);
-      gemms(0, kPoints);
-      output_channels(0, co_n);
-      return;
     }
-    // ~300 flops per tile and channel in each transform.
-    parallel_for(ci_n, t_count * 300, input_channels);
-    parallel_for(kPoints, co_n * ci_n * t_count * 2, gemms);
-    parallel_for(co_n, t_count * 300, output_channels);
+    for (int64_t xi = 0; xi < kPoints; ++xi)
+      gemm_packed(u_.data + xi * u_.xi_stride, v + xi * v_xi, t_count, m + xi * co_n * t_count);
+    for (int64_t co = 0; co < co_n; ++co)
+      for_each_row_piece([&](int64_t ty, int64_t tx0, int64_t tx1) {
+        kern_.output_row(m + co * t_count + ty * tiles_w_ + tx0 - t0, co_n * t_count, tx1 - tx0,
+                         bias_ ? bias_[co] : 0.0f, y + co * hw_out + kTile * tx0, ho_, wo_,
+                         std::min(kTile * (tx1 - tx0), wo_ - kTile * tx0), kTile * ty, scratch);
+      });
   }
 
   // c (Co x T, row stride T) = A (packed U[xi]) * B (packed V[xi]), by the
@@ -224,8 +218,8 @@ class WinogradRun {
   PackedFilters u_;
   const float* bias_;
   const WinogradKernels& kern_;
-  int64_t ho_, wo_, tiles_h_, tiles_w_, band_rows_;
-  bool threaded_bands_;
+  int64_t ho_, wo_, tiles_h_, tiles_w_;
+  int64_t bands_, granule_, max_band_tiles_;
 };
 
 void require_supported(const Conv2dParams& p, const char* entry) {

@@ -39,11 +39,12 @@ struct WinogradKernels {
   //   v[xi * v_stride + (t / nr) * panel_stride + t % nr].
   void (*input_row)(const float* plane, int64_t h, int64_t w, int64_t y0, int64_t x0, int64_t tiles_w, float* v,
                     int64_t v_stride, int64_t t0, int64_t nr, int64_t panel_stride, float* scratch);
-  // Output rows [y0, y0+4) ∩ [0, h) of one channel from the GEMM output of a
-  // row of tiles, plus bias: out is the (h, w) output plane; columns past w
-  // and rows past h are dropped.
-  void (*output_row)(const float* m, int64_t m_stride, int64_t tiles_w, float bias, float* out, int64_t h, int64_t w,
-                     int64_t y0, float* scratch);
+  // Output rows [y0, y0+4) ∩ [0, h) of one channel from the GEMM output of
+  // a row of tiles_w tiles, plus bias: row y starts at out + y * row_stride
+  // (out: the plane, offset to the first tile's column); columns from
+  // `width` on and rows from h on are dropped.
+  void (*output_row)(const float* m, int64_t m_stride, int64_t tiles_w, float bias, float* out, int64_t h,
+                     int64_t row_stride, int64_t width, int64_t y0, float* scratch);
   // Transformed filters U[xi] = G g G^T of `count` filters, filter i's tap
   // k (row-major 3x3) at g[i * filter_stride + k], or at
   // g[i * filter_stride + 8 - k] if rotated (180 degrees); writes
@@ -155,8 +156,8 @@ void input_row(const float* plane, int64_t h, int64_t w, int64_t y0, int64_t x0,
 }
 
 template <class Isa>
-void output_row(const float* m, int64_t m_stride, int64_t tiles_w, float bias, float* out, int64_t h, int64_t w,
-                int64_t y0, float* scratch) {
+void output_row(const float* m, int64_t m_stride, int64_t tiles_w, float bias, float* out, int64_t h,
+                int64_t row_stride, int64_t width, int64_t y0, float* scratch) {
   // Vertical pass over the six rows i of the tiles (contiguous over tiles),
   // then per output row a the horizontal pass into four column phases,
   // interleaved into the image row.
@@ -171,15 +172,15 @@ void output_row(const float* m, int64_t m_stride, int64_t tiles_w, float bias, f
     apply_at<Isa>(mj, mj + ms, mj + 2 * ms, mj + 3 * ms, mj + 4 * ms, mj + 5 * ms, o, o + os, o + 2 * os, o + 3 * os,
                   0.0f, tiles_w);
   }
-  const int64_t full = w / 4;  // tiles wholly inside the row
+  const int64_t full = width / 4;  // tiles wholly inside the row
   for (int a = 0; a < kTile && y0 + a < h; ++a) {
     const float* c = cols + a * kPatch * len;
     apply_at<Isa>(c, c + len, c + 2 * len, c + 3 * len, c + 4 * len, c + 5 * len, phase, phase + len, phase + 2 * len,
                   phase + 3 * len, bias, tiles_w);
-    float* __restrict dst = out + (y0 + a) * w;
+    float* __restrict dst = out + (y0 + a) * row_stride;
     for (int64_t t = 0; t < full; ++t)
       for (int q = 0; q < 4; ++q) dst[4 * t + q] = phase[q * len + t];
-    for (int64_t x = 4 * full; x < w; ++x) dst[x] = phase[(x & 3) * len + (x >> 2)];
+    for (int64_t x = 4 * full; x < width; ++x) dst[x] = phase[(x & 3) * len + (x >> 2)];
   }
 }
 
