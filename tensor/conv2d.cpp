@@ -104,6 +104,13 @@ float* column_workspace(int64_t floats) {
   return buffer.data();
 }
 
+// [W | bias] for conv2d_forward_gemm, on the calling thread (read by all).
+float* weights_with_bias_workspace(int64_t floats) {
+  thread_local std::vector<float> buffer;
+  if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
+  return buffer.data();
+}
+
 // Fills columns [0, count) of each output channel row (Co rows, stride ld)
 // with that channel's bias; the GEMM then adds onto it (beta = 1). Done per
 // band, just before the band's GEMM, so the rows are still in cache for it.
@@ -128,6 +135,22 @@ void conv2d_forward_gemm(const Conv2dParams& p, const float* in, const float* w,
   const int64_t hw_in = p.h_in * p.w_in, hw_out = ho * wo;
   const int64_t k = p.c_in * p.kh * p.kw;
   const bool pointwise = is_pointwise(p);
+  // With im2col and a bias, the bias rides in the GEMM as one more column of
+  // the weights against a row of ones under the column buffer:
+  //   out = [W | bias] (Co x K+1) * [col ; 1] (K+1 x band),
+  // so the GEMM overwrites the output (beta = 0) instead of reading back a
+  // bias-filled band (that fill and re-read were ~8% of conv1).
+  const bool bias_row = bias && !pointwise;
+  const int64_t k_gemm = bias_row ? k + 1 : k;
+  const float* a = w;
+  if (bias_row) {
+    float* wb = weights_with_bias_workspace(p.c_out * k_gemm);
+    for (int64_t co = 0; co < p.c_out; ++co) {
+      std::copy(w + co * k, w + (co + 1) * k, wb + co * k_gemm);
+      wb[co * k_gemm + k] = bias[co];
+    }
+    a = wb;
+  }
   const BandPlan plan = plan_bands(p, 1);
   for (int64_t n = 0; n < p.n; ++n) {
     const float* x = in + n * p.c_in * hw_in;
@@ -138,18 +161,20 @@ void conv2d_forward_gemm(const Conv2dParams& p, const float* in, const float* w,
       // The band's outputs are columns [oy*wo, oy_end*wo) of every channel
       // plane; pointwise, its inputs are the same columns of x (Ci x HW).
       GemmArgs g;
-      g.m = p.c_out, g.n = band, g.k = k;
-      g.a = w, g.lda = k;
+      g.m = p.c_out, g.n = band, g.k = k_gemm;
+      g.a = a, g.lda = k_gemm;
       if (pointwise) {
         g.b = x + oy * wo, g.ldb = hw_in;
       } else {
-        float* col = column_workspace(k * band);
+        float* col = column_workspace(k_gemm * band);
         im2col_rows(p, x, oy, oy_end, col);
+        if (bias_row) std::fill(col + k * band, col + (k + 1) * band, 1.0f);
         g.b = col, g.ldb = band;
       }
       g.c = y + oy * wo, g.ldc = hw_out;
-      if (bias) fill_bias(bias, p.c_out, band, hw_out, g.c);
-      g.beta = bias ? 1.0f : 0.0f;  // with a bias the GEMM adds onto it
+      const bool fill = bias && !bias_row;
+      if (fill) fill_bias(bias, p.c_out, band, hw_out, g.c);
+      g.beta = fill ? 1.0f : 0.0f;  // with a filled bias the GEMM adds onto it
       gemm(g);
     });
   }
