@@ -114,9 +114,8 @@ std::map<std::string, autograd::Variable> GoogLeNet::forward(autograd::Tape& tap
     bool found = c == nn::Graph::kInputName;
     for (const nn::BlobGeometry& g : geometry) found = found || g.name == c;
     if (!found) {
-      std::string need = c == "loss3/classifier" || c == "prob" ? "a 224x224 input, the classifier's fixed size"
-                                                                : "at least " + std::to_string(min_input_size(c)) +
-                                                                      "x" + std::to_string(min_input_size(c));
+      const std::string need =
+          "at least " + std::to_string(min_input_size(c)) + "x" + std::to_string(min_input_size(c));
       throw Error("GoogLeNet: an input of " + std::to_string(x[3]) + "x" + std::to_string(x[2]) +
                   " (WxH) cannot reach blob " + c + " (needs " + need + ")");
     }
@@ -139,8 +138,8 @@ std::vector<BlobInfo> GoogLeNet::blobs(int64_t height, int64_t width) const {
 int64_t GoogLeNet::min_input_size(const std::string& blob) const {
   const std::string name = canonical_blob_name(blob);
   if (name == nn::Graph::kInputName) return 1;
-  // Sizes only grow as the input grows, except at the classifier (exactly
-  // 224 fits), so a linear scan from 1 finds the smallest working side.
+  // Sizes only grow as the input grows (pool5 is global, so the classifier
+  // follows inception_5b), so a linear scan from 1 finds the smallest side.
   for (int64_t side = 1; side <= 4096; ++side)
     for (const nn::BlobGeometry& g : impl_->graph.geometry({1, 3, side, side}))
       if (g.name == name) return side;

@@ -14,6 +14,9 @@
 //    "<blob>/pre_relu" (the TensorFlow notebook dreams on pre-ReLU values).
 //    Also accepted: TensorFlow-style aliases ("mixed4c" = inception_4c/output,
 //    "mixed4c_pre_relu" ...), see blob_aliases().
+//  * One deliberate difference from Caffe: pool5/7x7_s1 is a global average
+//    (identical at 224x224, where Caffe's 7x7 kernel covers the 7x7 map), so
+//    any input size reaches the classifier.
 //  * Weights are constants on the tape: only the input gets a gradient.
 #include <map>
 #include <memory>

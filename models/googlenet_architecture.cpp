@@ -56,10 +56,15 @@ nn::Graph build_bvlc_googlenet(const nn::ParamLookup& params) {
   nn::add_inception(g, "inception_5a", "pool4/3x3_s2", params);
   nn::add_inception(g, "inception_5b", "inception_5a/output", params);
 
-  // 7x7 average, stride 1: 1024x1x1 at 224x224. Dropout (in place, identity
-  // at inference) leaves the blob unchanged and is not a layer here.
-  g.add("pool5/7x7_s1", std::make_shared<nn::AvgPool2d>("pool5/7x7_s1", nn::PoolGeometry{7, 1, 0, true}),
-        {"inception_5b/output"});
+  // Caffe's 7x7 average, stride 1, is 1024x1x1 at 224x224, where the map is
+  // 7x7; we make it a global average (identical there) so that every input
+  // size reaches the classifier, as torchvision's adaptive pool does: a class
+  // objective then works on padded/rescaled robustness transforms and on
+  // photos of any size. Dropout (in place, identity at inference) leaves the
+  // blob unchanged and is not a layer here.
+  nn::PoolGeometry pool5{7, 1, 0, true};
+  pool5.global = true;
+  g.add("pool5/7x7_s1", std::make_shared<nn::AvgPool2d>("pool5/7x7_s1", pool5), {"inception_5b/output"});
   g.add("loss3/classifier",
         std::make_shared<nn::Linear>("loss3/classifier", params("loss3/classifier.weight"),
                                      params("loss3/classifier.bias")),

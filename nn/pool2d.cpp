@@ -1,16 +1,23 @@
 #include "nn/pool2d.h"
 
+#include <algorithm>
+
 namespace dream::nn {
 
 namespace {
 
-autograd::PoolSpec pool_spec(const PoolGeometry& g) {
+autograd::PoolSpec pool_spec(const Pool2dParams& p) {
   autograd::PoolSpec s;
-  s.kh = s.kw = g.kernel;
-  s.stride_h = s.stride_w = g.stride;
-  s.pad_top = s.pad_left = s.pad_bottom = s.pad_right = g.pad;
-  s.ceil_mode = g.ceil_mode;
-  s.count_include_pad = true;  // Caffe divides by the window clipped to the padded input
+  s.kh = p.kh;
+  s.kw = p.kw;
+  s.stride_h = p.stride_h;
+  s.stride_w = p.stride_w;
+  s.pad_top = p.pad_top;
+  s.pad_left = p.pad_left;
+  s.pad_bottom = p.pad_bottom;
+  s.pad_right = p.pad_right;
+  s.ceil_mode = p.ceil_mode;
+  s.count_include_pad = p.count_include_pad;
   return s;
 }
 
@@ -23,12 +30,13 @@ Pool2dParams pool_params_for(const std::string& layer, const PoolGeometry& g, co
   p.c = x[1];
   p.h_in = x[2];
   p.w_in = x[3];
-  p.kh = p.kw = g.kernel;
-  p.stride_h = p.stride_w = g.stride;
-  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = g.pad;
+  p.kh = g.global ? p.h_in : g.kernel;
+  p.kw = g.global ? p.w_in : g.kernel;
+  p.stride_h = p.stride_w = g.global ? 1 : g.stride;
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = g.global ? 0 : g.pad;
   p.ceil_mode = g.ceil_mode;
-  p.count_include_pad = true;
-  if (p.h_in + 2 * g.pad < g.kernel || p.w_in + 2 * g.pad < g.kernel)
+  p.count_include_pad = true;  // Caffe divides by the window clipped to the padded input
+  if (p.h_in + 2 * p.pad_top < p.kh || p.w_in + 2 * p.pad_left < p.kw)
     throw Error(layer + ": input of shape " + shape_string(x) + " is smaller than the " + std::to_string(g.kernel) +
                 "x" + std::to_string(g.kernel) + " pooling window");
   p.validate();
@@ -41,10 +49,14 @@ Shape Pool2d::output_shape(const std::vector<Shape>& inputs) const {
   return {p.n, p.c, p.h_out(), p.w_out()};
 }
 
+Window Pool2d::window(const Shape& input) const {
+  if (g_.global && input.size() == 4) return Window{std::max(input[2], input[3]), 1};
+  return Window{g_.kernel, g_.stride};
+}
+
 autograd::PoolSpec Pool2d::checked_spec(const std::vector<Variable>& inputs) const {
   require_input_count(name_, 1, inputs.size());
-  pool_params_for(name_, g_, inputs[0].shape());
-  return pool_spec(g_);
+  return pool_spec(pool_params_for(name_, g_, inputs[0].shape()));
 }
 
 Variable MaxPool2d::forward(Tape& tape, const std::vector<Variable>& inputs) const {

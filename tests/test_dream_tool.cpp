@@ -167,6 +167,10 @@ TEST_CASE("dream tool: objectives, regularisers and options run end to end on sm
       "--lap-norm --tv 0.01 --l2 0.01 --blur-every 1",
       "--robust --layer inception_3b/output",
       "--class 22 --from-noise 224x224 --tile 512",
+      // Padded and rescaled by --robust, and a photo not 224x224: pool5 is
+      // global, so the classifier is reachable at any size (README example).
+      "--class 'bald eagle' --from-noise 224x224 --robust",
+      "--class 22",
   };
   for (const char* v : variants) {
     std::string args = v;

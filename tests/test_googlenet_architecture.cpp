@@ -39,7 +39,7 @@ Sizes caffe_sizes(int64_t in) {
   s.pool2 = pool_out_ceil(s.pool1, 3, 2);  // conv2/3x3_reduce, conv2/3x3 keep the size
   s.pool3 = pool_out_ceil(s.pool2, 3, 2);  // inception modules keep the size
   s.pool4 = pool_out_ceil(s.pool3, 3, 2);
-  s.pool5 = s.pool4 - 7 + 1;
+  s.pool5 = s.pool4 - 7 + 1;  // Caffe's 7x7 kernel: 1 only at 224x224 (ours is global, see below)
   return s;
 }
 
@@ -68,7 +68,10 @@ TEST_CASE("GoogLeNet blob shapes follow Caffe's ceil-mode rules at 224x224 and 5
     CHECK(m.at("inception_3a/5x5").shape == Shape{1, 32, sh.pool2, sw.pool2});
     CHECK(m.at("pool3/3x3_s2").shape == Shape{1, 480, sh.pool3, sw.pool3});
     CHECK(m.at("pool4/3x3_s2").shape == Shape{1, 832, sh.pool4, sw.pool4});
-    CHECK(m.at("pool5/7x7_s1").shape == Shape{1, 1024, sh.pool5, sw.pool5});
+    // Caffe's 7x7 pool5 gives sh.pool5 x sw.pool5 (1x1 only at 224); ours is
+    // a global average, 1x1 at every size, so the classifier is always reachable.
+    CHECK(m.at("pool5/7x7_s1").shape == Shape{1, 1024, 1, 1});
+    CHECK(m.at("prob").shape == Shape{1, 1000});
     for (const auto& [name, c] : channels) {
       const int64_t hh = name < "inception_4" ? sh.pool2 : name < "inception_5" ? sh.pool3 : sh.pool4;
       const int64_t ww = name < "inception_4" ? sw.pool2 : name < "inception_5" ? sw.pool3 : sw.pool4;
@@ -84,9 +87,11 @@ TEST_CASE("GoogLeNet blob shapes follow Caffe's ceil-mode rules at 224x224 and 5
   CHECK(blob_map(375, 500).at("pool1/norm1").shape == Shape{1, 64, 94, 125});
   CHECK(blob_map(375, 500).at("inception_4c/output").shape == Shape{1, 512, 23, 31});
   CHECK(blob_map(375, 500).at("inception_5b/output").shape == Shape{1, 1024, 11, 15});
-  // The classifier needs pool5 at 1x1: absent at 500x375.
-  CHECK(blob_map(375, 500).count("loss3/classifier") == 0);
-  CHECK(blob_map(375, 500).count("prob") == 0);
+  // Where Caffe's 7x7 pool5 agrees with our global one: only at 224x224.
+  CHECK(caffe_sizes(224).pool5 == 1);
+  CHECK(caffe_sizes(375).pool5 == 5);
+  // The classifier is reachable at 500x375 too (pool5 is global).
+  CHECK(blob_map(375, 500).at("loss3/classifier").shape == Shape{1, 1000});
 }
 
 TEST_CASE("GoogLeNet receptive fields and strides") {

@@ -105,6 +105,22 @@ TEST_CASE("nn::MaxPool2d / AvgPool2d: Caffe ceil mode against naive loops") {
     CHECK(m[c] == Approx(s / 49).epsilon(1e-5));
   }
   CHECK_THROWS_WITH(avg.output_shape({{1, 3, 5, 5}}), Catch::Contains("a: input of shape 1x3x5x5"));
+
+  // Global average (our pool5): the plain mean per channel at any size, and
+  // the same as the 7x7 kernel on a 7x7 input.
+  nn::PoolGeometry global{7, 1, 0, true};
+  global.global = true;
+  nn::AvgPool2d gavg("g", global);
+  check_close(gavg.forward(t, {t.constant(z)}).value(), m, 0, 0);
+  const Tensor wide = test::random_tensor({1, 2, 5, 9}, 6);
+  CHECK(gavg.output_shape({wide.shape()}) == Shape{1, 2, 1, 1});
+  CHECK(gavg.window(wide.shape()).kernel == 9);
+  const Tensor g = gavg.forward(t, {t.constant(wide)}).value();
+  for (int64_t c = 0; c < 2; ++c) {
+    double s = 0;
+    for (int64_t i = 0; i < 45; ++i) s += wide[c * 45 + i];
+    CHECK(g[c] == Approx(s / 45).epsilon(1e-5));
+  }
 }
 
 TEST_CASE("nn::LRN, Linear, Concat, ReLU, Softmax against references") {

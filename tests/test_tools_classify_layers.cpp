@@ -151,7 +151,8 @@ TEST_CASE("dream-layers lists every inception blob with Caffe's shapes at 224x22
                                         {"500x375", "inception_3b/output", "1x480x47x62"},
                                         {"500x375", "inception_4e/output", "1x832x23x31"},
                                         {"500x375", "inception_5b/output", "1x1024x11x15"},
-                                        {"500x375", "pool5/7x7_s1", "1x1024x5x9"}};
+                                        {"500x375", "pool5/7x7_s1", "1x1024x1x1"},  // global (Caffe: 5x9)
+                                        {"500x375", "prob", "1x1000"}};
   for (const std::string size : {"224x224", "500x375"}) {
     const Run r = run_tool("dream-layers", "--size " + size);
     INFO(size << "\n" << r.err);
