@@ -30,6 +30,10 @@ using winograd_detail::WinogradKernels;
 // 1 Mi floats = 4 MiB of V + M per thread at most.
 constexpr int64_t kBandBudgetFloats = int64_t{1} << 20;
 
+// Slack between the 36 planes of V and of M (see WinogradRun::band): two
+// cache lines, so consecutive planes fall in different L1 sets.
+constexpr int64_t kPlanePad = 32;
+
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // A growable buffer per thread and role, kept between calls (the dreaming
@@ -147,9 +151,13 @@ class WinogradRun {
     const int64_t ci_n = q_.c_in, co_n = q_.c_out;
     const int64_t nr = mk_.nr, t_panels = ceil_div(t_count, nr);
     // V packed as B panels: (xi, t / nr, ci, t % nr); M plain (xi, co, t).
-    const int64_t v_xi = t_panels * nr * ci_n, panel_stride = nr * ci_n;
+    // Each of V's and M's 36 planes is written (read) a short piece at a
+    // time, all 36 in turn; planes a multiple of 4 KiB apart would all map
+    // to the same L1 sets, so each plane gets kPlanePad floats of slack.
+    const int64_t v_xi = t_panels * nr * ci_n + kPlanePad, panel_stride = nr * ci_n;
+    const int64_t m_xi = co_n * t_count + kPlanePad;
     const int64_t max_panels = ceil_div(max_band_tiles_, nr);
-    float* v = band_workspace(kPoints * (max_panels * nr * ci_n + co_n * max_band_tiles_));
+    float* v = band_workspace(kPoints * (max_panels * nr * ci_n + co_n * max_band_tiles_ + 2 * kPlanePad));
     float* m = v + kPoints * v_xi;
     float* scratch = scratch_workspace(winograd_detail::transform_scratch_floats(tiles_w_));
     const int64_t hw_in = q_.h_in * q_.w_in, hw_out = ho_ * wo_;
@@ -182,12 +190,12 @@ class WinogradRun {
       }
     }
     for (int64_t xi = 0; xi < kPoints; ++xi)
-      gemm_packed(u_.data + xi * u_.xi_stride, v + xi * v_xi, t_count, m + xi * co_n * t_count);
+      gemm_packed(u_.data + xi * u_.xi_stride, v + xi * v_xi, t_count, m + xi * m_xi);
     for (int64_t co = 0; co < co_n; ++co)
       for_each_row_piece([&](int64_t ty, int64_t tx0, int64_t tx1) {
-        kern_.output_row(m + co * t_count + ty * tiles_w_ + tx0 - t0, co_n * t_count, tx1 - tx0,
-                         bias_ ? bias_[co] : 0.0f, y + co * hw_out + kTile * tx0, ho_, wo_,
-                         std::min(kTile * (tx1 - tx0), wo_ - kTile * tx0), kTile * ty, scratch);
+        kern_.output_row(m + co * t_count + ty * tiles_w_ + tx0 - t0, m_xi, tx1 - tx0, bias_ ? bias_[co] : 0.0f,
+                         y + co * hw_out + kTile * tx0, ho_, wo_, std::min(kTile * (tx1 - tx0), wo_ - kTile * tx0),
+                         kTile * ty, scratch);
       });
   }
 
