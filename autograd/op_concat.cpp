@@ -1,6 +1,7 @@
 // Concatenation along channels and its inverse, the channel slice.
 //   concat: parts[i] (N, C_i, H, W) -> y (N, sum C_i, H, W)
-//           dL/dparts[i] = channel range i of dL/dy (a split; keeps nothing)
+//           dL/dparts[i] = channel range i of dL/dy (a view when N = 1, else a
+//           split copy; keeps nothing)
 //   slice:  x (1, C, H, W) -> y = channels [begin, end) of x, a view sharing x's storage
 //           dL/dx = zeros of x's shape with dL/dy written into [begin, end)
 #include <string>
@@ -33,6 +34,20 @@ Variable concat_channels(Tape& t, const std::vector<Variable>& parts) {
   Tensor y({n, total, first[2], first[3]});
   dream::concat_channels(n, hw, spans, y.data());
   return t.record("concat_channels", std::move(y), parts, [n, hw, channels, slots, first](const Tensor& grad_out) {
+    if (n == 1) {
+      // Each part's gradient is a contiguous channel range of grad_out: hand
+      // out views, no copy. Safe with accumulate_grad, which may later add
+      // into a cell's tensor in place: the views are disjoint, and once this
+      // closure returns nothing else holds grad_out's storage, so a write
+      // through one view lands only in that part's own channels.
+      int64_t begin = 0;
+      for (size_t i = 0; i < slots.size(); ++i) {
+        const int64_t end = begin + channels[i];
+        if (wants_grad(slots[i])) accumulate_grad(slots[i], grad_out.channels(begin, end));
+        begin = end;
+      }
+      return;
+    }
     std::vector<Tensor> grads(slots.size());
     std::vector<float*> dst(slots.size(), nullptr);
     for (size_t i = 0; i < slots.size(); ++i) {

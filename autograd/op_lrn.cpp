@@ -2,8 +2,9 @@
 //   y[c] = x[c] * scale[c]^-beta,  scale[c] = bias + alpha/size * sum_window x^2
 //   dL/dx[c] = dL/dy[c] * scale[c]^-beta
 //            - 2 alpha beta / size * x[c] * sum_{c' : c in window(c')} dL/dy[c'] y[c'] / scale[c']
-// The backward keeps x and y; scale is not kept (the kernel recomputes it
-// from x), trading a cheap O(C * size * HW) pass for one activation of memory.
+// The backward keeps only x: scale and y are recomputed from it inside the
+// kernel (a cheap O(C * size * HW) pass on rows in cache), which saves two
+// activations of memory and their trips through it.
 #include "autograd/op_support.h"
 #include "autograd/ops.h"
 
@@ -23,12 +24,12 @@ Variable lrn(Tape& t, const Variable& x, const LrnSpec& s) {
   p.validate();
   Tensor y(x.shape());
   lrn_forward(p, x.value().data(), y.data(), nullptr);
-  Tensor saved_x = x.value(), saved_y = y;
+  Tensor saved_x = x.value();
   GradSlot xs = x.grad_slot();
-  return t.record("lrn", std::move(y), {x}, [p, saved_x, saved_y, xs](const Tensor& grad_out) {
+  return t.record("lrn", std::move(y), {x}, [p, saved_x, xs](const Tensor& grad_out) {
     if (!wants_grad(xs)) return;
     Tensor gx(saved_x.shape());
-    lrn_backward(p, saved_x.data(), saved_y.data(), nullptr, grad_out.data(), gx.data());
+    lrn_backward(p, saved_x.data(), nullptr, nullptr, grad_out.data(), gx.data());
     accumulate_grad(xs, std::move(gx));
   });
 }

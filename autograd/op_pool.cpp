@@ -1,8 +1,11 @@
 // Pooling: max, average and global average, forward and backward side by side.
 //   x: (N, C, H, W) -> y: (N, C, Ho, Wo)   (global: -> (N, C))
 // Max:     dL/dx routes each dL/dy to the first maximum of its window; the
-//          backward keeps x (the kernel finds the maximum again), not y.
+//          forward records that pixel's index (int32 per output), which is
+//          all the backward keeps.
 // Average: dL/dx spreads dL/dy evenly over the window; keeps nothing.
+#include <cstdint>
+
 #include "autograd/op_support.h"
 #include "autograd/ops.h"
 
@@ -36,13 +39,22 @@ Variable max_pool2d(Tape& t, const Variable& x, const PoolSpec& s) {
   detail::require_nchw(x, "max_pool2d", "input");
   const Pool2dParams p = pool_params(x.shape(), s);
   Tensor y({p.n, p.c, p.h_out(), p.w_out()});
-  maxpool2d_forward(p, x.value().data(), y.data());
-  Tensor saved_x = x.value();
+  if (!x.requires_grad()) {
+    maxpool2d_forward(p, x.value().data(), y.data());
+    return t.record("max_pool2d", std::move(y), {x}, nullptr);
+  }
+  // The backward needs only where each maximum came from: an int32 per
+  // output (a quarter of the input for stride 2), found during the forward.
+  // The indices live in a tensor's storage (4 bytes per element, like
+  // float) so that tensor_memory_stats counts what the tape keeps.
+  static_assert(sizeof(int32_t) == sizeof(float), "argmax indices share float storage");
+  Tensor argmax(y.shape());
+  maxpool2d_forward_argmax(p, x.value().data(), y.data(), reinterpret_cast<int32_t*>(argmax.data()));
   GradSlot xs = x.grad_slot();
-  return t.record("max_pool2d", std::move(y), {x}, [p, saved_x, xs](const Tensor& grad_out) {
+  return t.record("max_pool2d", std::move(y), {x}, [p, argmax, xs](const Tensor& grad_out) {
     if (!wants_grad(xs)) return;
-    Tensor gx(saved_x.shape());
-    maxpool2d_backward(p, saved_x.data(), grad_out.data(), gx.data());
+    Tensor gx({p.n, p.c, p.h_in, p.w_in});
+    maxpool2d_backward_argmax(p, reinterpret_cast<const int32_t*>(argmax.data()), grad_out.data(), gx.data());
     accumulate_grad(xs, std::move(gx));
   });
 }

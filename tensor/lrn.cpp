@@ -1,10 +1,10 @@
-// Optimised LRN across channels. Works on a strip of `kStrip` pixels of one
-// image at a time (threads take strips) and walks the channels once, keeping
-// the window sum of squares for the whole strip as a running sum: entering
-// channel ch + 1 adds the channel that joins the window and subtracts the one
-// that leaves it, two contiguous passes per channel whatever the size. The
-// running sum is in double: squares of floats are exact in double, so adding
-// and later subtracting the same value leaves no drift across 100s of channels.
+// Optimised LRN across channels: the image is cut into strips of about
+// kStripTarget pixels (threads take strips) and lrn_kernels.h walks the
+// channels of a strip once. A strip row is 4 KiB of one channel plane, long
+// enough for the hardware prefetchers, and the rows a channel window touches
+// stay in L1/L2. The strip kernels are built per instruction set
+// (lrn_avx2.cpp, lrn_avx512.cpp); this file holds the baseline build and
+// picks one for the active SIMD level.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -13,65 +13,90 @@
 #include <emmintrin.h>
 #endif
 
+#include "tensor/cpu_features.h"
 #include "tensor/lrn.h"
+#include "tensor/lrn_kernels.h"
 #include "tensor/parallel.h"
 
 namespace dream {
 
+namespace lrn_detail {
+
 namespace {
 
-constexpr int64_t kStrip = 128;  // pixels per strip: buffers stay in L1/L2
-
-// s^-beta for a strip; beta = 0.75 (AlexNet/GoogLeNet) without pow().
-void pow_neg_beta(int64_t len, float beta, const float* s, float* out) {
-  if (beta == 0.75f) {
+struct BaselinePow {
+  // f = s^-beta, inv = 1/s (if not null). beta = 0.75 (AlexNet/GoogLeNet)
+  // without pow(), sqrt or div: t = s^-1/2 and u = t^-1/2 = s^1/4 from the
+  // reciprocal square root estimate plus one Newton step each (SSE: 12-bit estimate,
+  // relative error ~1e-6 after the step), then s^-3/4 = t^2 u and 1/s = t^2.
+  static void neg_beta(int64_t len, float beta, const float* s, float* f, float* inv) {
     int64_t i = 0;
 #if defined(__SSE2__)
-    // std::sqrt keeps an errno branch that stops gcc vectorising the loop;
-    // sqrtps and divps round exactly as the scalar tail does.
-    const __m128 one = _mm_set1_ps(1.0f);
-    for (; i + 4 <= len; i += 4) {
-      __m128 r = _mm_div_ps(one, _mm_sqrt_ps(_mm_loadu_ps(s + i)));
-      _mm_storeu_ps(out + i, _mm_mul_ps(r, _mm_sqrt_ps(r)));
+    if (beta == 0.75f) {
+      const __m128 half = _mm_set1_ps(0.5f), three_halves = _mm_set1_ps(1.5f);
+      for (; i + 4 <= len; i += 4) {
+        const __m128 x = _mm_loadu_ps(s + i);
+        __m128 t = _mm_rsqrt_ps(x);
+        t = _mm_mul_ps(t, _mm_sub_ps(three_halves, _mm_mul_ps(_mm_mul_ps(half, x), _mm_mul_ps(t, t))));
+        __m128 u = _mm_rsqrt_ps(t);
+        u = _mm_mul_ps(u, _mm_sub_ps(three_halves, _mm_mul_ps(_mm_mul_ps(half, t), _mm_mul_ps(u, u))));
+        const __m128 t2 = _mm_mul_ps(t, t);
+        _mm_storeu_ps(f + i, _mm_mul_ps(t2, u));
+        if (inv) _mm_storeu_ps(inv + i, t2);
+      }
     }
 #endif
     for (; i < len; ++i) {
-      float r = 1.0f / std::sqrt(s[i]);
-      out[i] = r * std::sqrt(r);
+      if (beta == 0.75f) {
+        const float r = 1.0f / std::sqrt(s[i]);
+        f[i] = r * std::sqrt(r);
+      } else {
+        f[i] = std::pow(s[i], -beta);
+      }
+      if (inv) inv[i] = 1.0f / s[i];
     }
-  } else {
-    for (int64_t i = 0; i < len; ++i) out[i] = std::pow(s[i], -beta);
   }
-}
+};
 
-void add_squares(int64_t len, const float* x, double* sum) {
-  for (int64_t i = 0; i < len; ++i) sum[i] += double(x[i]) * double(x[i]);
-}
-void sub_squares(int64_t len, const float* x, double* sum) {
-  for (int64_t i = 0; i < len; ++i) sum[i] -= double(x[i]) * double(x[i]);
-}
+}  // namespace
 
-// scale (C rows of `len`, row stride `ld`) for the strip starting at x.
-void strip_scale(const LrnParams& p, int64_t hw, int64_t len, const float* x, float* scale, int64_t ld, double* sum) {
-  const float a = p.alpha / float(p.size);
-  std::fill(sum, sum + len, 0.0);
-  for (int64_t k = 0; k <= std::min(p.size / 2, p.c - 1); ++k) add_squares(len, x + k * hw, sum);
-  for (int64_t ch = 0; ch < p.c; ++ch) {
-    float* s = scale + ch * ld;
-    for (int64_t i = 0; i < len; ++i) s[i] = float(double(p.bias) + double(a) * sum[i]);
-    int64_t enter = ch + 1 + p.size / 2, leave = ch - (p.size - 1) / 2;
-    if (enter < p.c) add_squares(len, x + enter * hw, sum);
-    if (leave >= 0) sub_squares(len, x + leave * hw, sum);
+const LrnKernels& lrn_kernels_baseline() { return lrn_kernels_table<BaselinePow>(); }
+
+}  // namespace lrn_detail
+
+namespace {
+
+using lrn_detail::LrnKernels;
+
+const LrnKernels& kernels() {
+  switch (active_simd_level()) {
+    case SimdLevel::Avx512:
+      return lrn_detail::lrn_kernels_avx512();
+    case SimdLevel::Avx2:
+      return lrn_detail::lrn_kernels_avx2();
+    case SimdLevel::Neon:
+    case SimdLevel::Scalar:
+      break;
   }
+  return lrn_detail::lrn_kernels_baseline();
 }
 
+constexpr int64_t kStripTarget = 1024;  // pixels
+
+// Calls body(offset, len, work) for every strip of every image, threaded;
+// offset is the strip's first element (image b, channel 0, pixel i0).
 template <class Body>
-void for_each_strip(const LrnParams& p, Body body) {
-  const int64_t hw = p.h * p.w, strips = (hw + kStrip - 1) / kStrip;
-  parallel_for(p.n * strips, p.c * kStrip * 8, [&](int64_t begin, int64_t end) {
+void for_each_strip(const LrnParams& p, int64_t work_per_pixel, Body body) {
+  const int64_t hw = p.h * p.w;
+  const int64_t strips = (hw + kStripTarget - 1) / kStripTarget;
+  // Equal strips, whole 64-byte lines where possible.
+  const int64_t len = std::min(hw, ((hw + strips - 1) / strips + 15) / 16 * 16);
+  const int64_t count = (hw + len - 1) / len;
+  parallel_for(p.n * count, p.c * len * 8, [&](int64_t begin, int64_t end) {
+    std::vector<float> work(static_cast<size_t>(work_per_pixel * len));
     for (int64_t t = begin; t < end; ++t) {
-      int64_t b = t / strips, i0 = (t % strips) * kStrip;
-      body(b * p.c * hw + i0, std::min(kStrip, hw - i0));
+      const int64_t b = t / count, i0 = (t % count) * len;
+      body(b * p.c * hw + i0, std::min(len, hw - i0), work.data());
     }
   });
 }
@@ -81,62 +106,20 @@ void for_each_strip(const LrnParams& p, Body body) {
 void lrn_forward(const LrnParams& p, const float* in, float* out, float* scale) {
   p.validate();
   const int64_t hw = p.h * p.w;
-  for_each_strip(p, [&](int64_t offset, int64_t len) {
-    // Scale for the strip: into the caller's array when kept, else a local one.
-    std::vector<float> local(scale ? 0 : static_cast<size_t>(p.c * kStrip));
-    std::vector<double> sum(static_cast<size_t>(kStrip));
-    std::vector<float> factor(static_cast<size_t>(kStrip));
-    float* s = scale ? scale + offset : local.data();
-    int64_t ld = scale ? hw : kStrip;
-    strip_scale(p, hw, len, in + offset, s, ld, sum.data());
-    for (int64_t ch = 0; ch < p.c; ++ch) {
-      pow_neg_beta(len, p.beta, s + ch * ld, factor.data());
-      const float* x = in + offset + ch * hw;
-      float* y = out + offset + ch * hw;
-      for (int64_t i = 0; i < len; ++i) y[i] = x[i] * factor[size_t(i)];
-    }
+  const LrnKernels& k = kernels();
+  for_each_strip(p, 2, [&](int64_t offset, int64_t len, float* work) {
+    k.forward_strip(p, hw, len, in + offset, out + offset, scale ? scale + offset : nullptr, work);
   });
 }
 
-void lrn_backward(const LrnParams& p, const float* in, const float* out, const float* scale, const float* grad_out,
+void lrn_backward(const LrnParams& p, const float* in, const float* /*out*/, const float* scale, const float* grad_out,
                   float* grad_in) {
   p.validate();
   const int64_t hw = p.h * p.w;
-  const double k = 2.0 * double(p.alpha) * double(p.beta) / double(p.size);
-  for_each_strip(p, [&](int64_t offset, int64_t len) {
-    std::vector<float> local(scale ? 0 : static_cast<size_t>(p.c * kStrip));
-    std::vector<float> ratio(static_cast<size_t>(p.c * kStrip));  // grad_out * out / scale
-    std::vector<double> sum(static_cast<size_t>(kStrip));
-    std::vector<float> factor(static_cast<size_t>(kStrip));
-    const float* s = scale ? scale + offset : local.data();
-    const int64_t ld = scale ? hw : kStrip;
-    if (!scale) strip_scale(p, hw, len, in + offset, local.data(), kStrip, sum.data());
-    for (int64_t ch = 0; ch < p.c; ++ch) {
-      const float* g = grad_out + offset + ch * hw;
-      const float* y = out + offset + ch * hw;
-      const float* sc = s + ch * ld;
-      float* r = ratio.data() + ch * kStrip;
-      for (int64_t i = 0; i < len; ++i) r[i] = g[i] * y[i] / sc[i];
-    }
-    // Running sum over the channels whose window holds ch:
-    // c2 in [ch - size/2, ch + (size-1)/2].
-    std::fill(sum.begin(), sum.end(), 0.0);
-    auto add = [&](int64_t c2, double sign) {
-      const float* r = ratio.data() + c2 * kStrip;
-      for (int64_t i = 0; i < len; ++i) sum[size_t(i)] += sign * double(r[i]);
-    };
-    for (int64_t c2 = 0; c2 <= std::min((p.size - 1) / 2, p.c - 1); ++c2) add(c2, 1.0);
-    for (int64_t ch = 0; ch < p.c; ++ch) {
-      pow_neg_beta(len, p.beta, s + ch * ld, factor.data());
-      const float* g = grad_out + offset + ch * hw;
-      const float* x = in + offset + ch * hw;
-      float* gi = grad_in + offset + ch * hw;
-      for (int64_t i = 0; i < len; ++i)
-        gi[i] = float(double(g[i] * factor[size_t(i)]) - k * double(x[i]) * sum[size_t(i)]);
-      int64_t enter = ch + 1 + (p.size - 1) / 2, leave = ch - p.size / 2;
-      if (enter < p.c) add(enter, 1.0);
-      if (leave >= 0) add(leave, -1.0);
-    }
+  const LrnKernels& k = kernels();
+  for_each_strip(p, 2 * p.size + 1, [&](int64_t offset, int64_t len, float* work) {
+    k.backward_strip(p, hw, len, in + offset, scale ? scale + offset : nullptr, grad_out + offset, grad_in + offset,
+                     work);
   });
 }
 

@@ -21,7 +21,9 @@ struct LrnParams {
 // scale may be null (not kept); the backward needs it, or recomputes it.
 void lrn_forward(const LrnParams& p, const float* in, float* out, float* scale);
 void lrn_forward_ref(const LrnParams& p, const float* in, float* out, float* scale);
-// scale may be null (recomputed from in).
+// scale may be null (recomputed from in). out may be null: this optimised
+// backward never reads it (it recomputes y = in * scale^-beta where needed,
+// so callers need not keep the forward's output); the reference does.
 void lrn_backward(const LrnParams& p, const float* in, const float* out, const float* scale, const float* grad_out,
                   float* grad_in);
 void lrn_backward_ref(const LrnParams& p, const float* in, const float* out, const float* scale,

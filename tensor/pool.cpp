@@ -85,75 +85,13 @@ void maxpool2d_forward(const Pool2dParams& p, const float* in, float* out) {
 }
 
 void maxpool2d_backward(const Pool2dParams& p, const float* in, const float* grad_out, float* grad_in) {
+  // Find each window's first maximum again (pool_argmax.cpp), then scatter.
   p.validate();
-  const int64_t ho = p.h_out(), wo = p.w_out(), w = p.w_in, h = p.h_in, hw = p.h_in * p.w_in;
-  const int64_t sw = p.stride_w, kw = p.kw, left = p.pad_left;
-  // The window's argmax, separably: the reference scans the window row-major
-  // and keeps the first strict maximum, which is the first row whose row
-  // maximum is the window maximum, at that row's first maximum. So
-  //   1. per input row and output column: the first maximum over the kw
-  //      columns (value, input column) -- once per input row, where a
-  //      row-major scan per window would redo it for every output row that
-  //      overlaps it (3x for GoogLeNet's stride-1 3x3 pools);
-  //   2. per output row: the first row with the largest row maximum.
-  // Both passes are branch-free over output columns (gcc vectorises them).
-  // Padding (-inf) and NaN never win a strict >, so an all -inf / NaN window
-  // keeps its first real pixel, as in the reference. Windows overlap within
-  // a plane: threads own planes.
-  if (hw > std::numeric_limits<int32_t>::max())
-    throw Error("maxpool2d_backward: plane of " + std::to_string(hw) + " pixels exceeds 32-bit indices");
-  std::vector<int32_t> first_col(static_cast<size_t>(wo));
-  for (int64_t ox = 0; ox < wo; ++ox) first_col[size_t(ox)] = int32_t(std::max<int64_t>(ox * sw - left, 0));
-  parallel_for(p.n * p.c, h * (w + 2 * kw * wo) + ho * p.kh * 2 * wo, [&](int64_t begin, int64_t end) {
-    std::vector<float> buf(size_t(row_buffer_length(p)), kNegInf);
-    std::vector<float> row_best(static_cast<size_t>(h * wo)), best(static_cast<size_t>(wo));
-    std::vector<int32_t> row_arg(static_cast<size_t>(h * wo)), arg(static_cast<size_t>(wo));
-    float* row = buf.data() + left;
-    for (int64_t plane = begin; plane < end; ++plane) {
-      const float* src = in + plane * hw;
-      float* gi = grad_in + plane * hw;
-      std::fill(gi, gi + hw, 0.0f);
-      for (int64_t y = 0; y < h; ++y) {
-        std::copy(src + y * w, src + y * w + w, row);
-        float* rb = row_best.data() + y * wo;
-        int32_t* ra = row_arg.data() + y * wo;
-        std::fill(rb, rb + wo, kNegInf);
-        std::copy(first_col.begin(), first_col.end(), ra);
-        for (int64_t kx = 0; kx < kw; ++kx) {
-          const float* b = buf.data() + kx;
-          const int32_t col = int32_t(kx - left);
-          for (int64_t ox = 0; ox < wo; ++ox) {
-            // The index select as a bit mask: gcc vectorises this form,
-            // not a ?: on the comparison.
-            const float v = b[ox * sw], cur = rb[ox];
-            const int32_t better = -int32_t(v > cur);
-            rb[ox] = v > cur ? v : cur;
-            ra[ox] = (ra[ox] & ~better) | ((col + int32_t(ox * sw)) & better);
-          }
-        }
-      }
-      for (int64_t oy = 0; oy < ho; ++oy) {
-        RowWindow rw = row_window(p, oy);
-        std::fill(best.begin(), best.end(), kNegInf);
-        for (int64_t ox = 0; ox < wo; ++ox) arg[size_t(ox)] = int32_t(rw.y0 * w) + first_col[size_t(ox)];
-        for (int64_t y = rw.y0; y < rw.y1; ++y) {
-          const float* rb = row_best.data() + y * wo;
-          const int32_t* ra = row_arg.data() + y * wo;
-          const int32_t base = int32_t(y * w);
-          float* bv = best.data();
-          int32_t* ai = arg.data();
-          for (int64_t ox = 0; ox < wo; ++ox) {
-            const float v = rb[ox], cur = bv[ox];
-            const int32_t better = -int32_t(v > cur);
-            bv[ox] = v > cur ? v : cur;
-            ai[ox] = (ai[ox] & ~better) | ((base + ra[ox]) & better);
-          }
-        }
-        const float* go = grad_out + (plane * ho + oy) * wo;
-        for (int64_t ox = 0; ox < wo; ++ox) gi[arg[size_t(ox)]] += go[ox];
-      }
-    }
-  });
+  const size_t outputs = size_t(p.n * p.c * p.h_out() * p.w_out());
+  std::vector<float> values(outputs);
+  std::vector<int32_t> argmax(outputs);
+  maxpool2d_forward_argmax(p, in, values.data(), argmax.data());
+  maxpool2d_backward_argmax(p, argmax.data(), grad_out, grad_in);
 }
 
 void avgpool2d_forward(const Pool2dParams& p, const float* in, float* out) {

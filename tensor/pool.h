@@ -34,6 +34,15 @@ void maxpool2d_forward_ref(const Pool2dParams& p, const float* in, float* out);
 void maxpool2d_backward(const Pool2dParams& p, const float* in, const float* grad_out, float* grad_in);
 void maxpool2d_backward_ref(const Pool2dParams& p, const float* in, const float* grad_out, float* grad_in);
 
+// Max pooling that also records, per output, the plane index y * W + x of the
+// pixel maxpool2d_backward_ref routes its gradient to (the window's first
+// maximum in a row-major scan; NaN never wins), so that the backward is one
+// scatter pass and needs neither the input nor a second search.
+//   argmax: (N, C, Ho, Wo) int32, each in [0, H * W)
+void maxpool2d_forward_argmax(const Pool2dParams& p, const float* in, float* out, int32_t* argmax);
+// grad_in (N, C, H, W) = zeros with each grad_out added at its argmax.
+void maxpool2d_backward_argmax(const Pool2dParams& p, const int32_t* argmax, const float* grad_out, float* grad_in);
+
 void avgpool2d_forward(const Pool2dParams& p, const float* in, float* out);
 void avgpool2d_forward_ref(const Pool2dParams& p, const float* in, float* out);
 void avgpool2d_backward(const Pool2dParams& p, const float* grad_out, float* grad_in);

@@ -1,9 +1,11 @@
 // LRN across channels: hand-computed values, the optimised kernel against
 // lrn_ref.cpp, the backward against finite differences.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <vector>
 
+#include "tensor/cpu_features.h"
 #include "tensor/error.h"
 #include "tensor/lrn.h"
 #include "tests/kernel_checks.h"
@@ -29,8 +31,8 @@ std::string describe(const LrnParams& p) {
 
 int64_t numel(const LrnParams& p) { return p.n * p.c * p.h * p.w; }
 
-// Channel counts not multiples of 16, 1x1 images, strips of 128 pixels that
-// do not divide H*W, even sizes, windows wider than C, both beta paths.
+// Channel counts not multiples of 16, 1x1 images, planes that are not a
+// multiple of the vector width, even sizes, windows wider than C, both beta paths.
 std::vector<LrnParams> configs() {
   return {lrn(2, 3, 1, 1, 5, 1e-4f, 0.75f, 1.0f),    lrn(2, 17, 7, 9, 5, 0.3f, 0.75f, 1.0f),
           lrn(1, 64, 13, 11, 5, 1e-4f, 0.75f, 1.0f), lrn(2, 5, 3, 3, 1, 0.5f, 0.75f, 2.0f),
@@ -96,6 +98,42 @@ TEST_CASE("lrn forward and backward match the reference", "[lrn]") {
     CHECK_ALL_CLOSE(gi.data(), gr.data(), n, 1e-4, 1e-6);
     lrn_backward_ref(p, x.data(), yr.data(), nullptr, g.data(), gi.data());
     CHECK_ALL_CLOSE(gi.data(), gr.data(), n, 1e-5, 1e-6);
+  }
+}
+
+TEST_CASE("lrn kernels match the reference at every SIMD level, without the forward output", "[lrn]") {
+  // GoogLeNet's norm1/norm2 parameters on planes that split into several
+  // strips (H*W > 1024, not a multiple of 16), small planes, every window
+  // size against C, and the general-beta path; the backward gets no y.
+  std::vector<LrnParams> cases = configs();
+  cases.push_back(lrn(1, 64, 41, 43, 5, 1e-4f, 0.75f, 1.0f));
+  cases.push_back(lrn(2, 21, 37, 29, 5, 1e-4f, 0.75f, 1.0f));
+  cases.push_back(lrn(1, 9, 33, 35, 5, 2.0f, 0.75f, 1.0f));  // scale far from bias
+  cases.push_back(lrn(1, 7, 31, 34, 3, 0.5f, 0.6f, 1.0f));
+  cases.push_back(lrn(1, 4, 5, 7, 9, 0.5f, 0.75f, 1.0f));  // window wider than C on both sides
+  std::vector<SimdLevel> levels;
+  for (SimdLevel l : {SimdLevel::Scalar, SimdLevel::Neon, SimdLevel::Avx2, SimdLevel::Avx512})
+    if (cpu_supports(l)) levels.push_back(l);
+  uint32_t seed = 300;
+  for (SimdLevel level : levels) {
+    ScopedSimdLevel scoped(level);
+    for (const LrnParams& p : cases) {
+      INFO(simd_level_name(level) << " " << describe(p));
+      const int64_t n = numel(p);
+      const size_t un = static_cast<size_t>(n);
+      std::vector<float> x = random_floats(n, seed++, -3.0f, 3.0f), g = random_floats(n, seed++);
+      std::vector<float> y(un), yr(un), s(un), sr(un), gi(un, 9.0f), gr(un);
+      lrn_forward(p, x.data(), y.data(), s.data());
+      lrn_forward_ref(p, x.data(), yr.data(), sr.data());
+      CHECK_ALL_CLOSE(y.data(), yr.data(), n, 1e-5, 1e-7);
+      CHECK_ALL_CLOSE(s.data(), sr.data(), n, 1e-6, 0.0);
+      lrn_backward_ref(p, x.data(), yr.data(), sr.data(), g.data(), gr.data());
+      lrn_backward(p, x.data(), nullptr, nullptr, g.data(), gi.data());
+      CHECK_ALL_CLOSE(gi.data(), gr.data(), n, 1e-4, 1e-6);
+      std::fill(gi.begin(), gi.end(), 9.0f);
+      lrn_backward(p, x.data(), nullptr, s.data(), g.data(), gi.data());
+      CHECK_ALL_CLOSE(gi.data(), gr.data(), n, 1e-4, 1e-6);
+    }
   }
 }
 
