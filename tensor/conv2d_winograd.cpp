@@ -1,4 +1,4 @@
-// Winograd F(4x4, 3x3) as three stages per band of tile rows:
+// Winograd F(4x4, 3x3) as three stages per band of tiles:
 //   1. input transform   V[xi][ci][t] = (B^T d B)[xi] of tile t, channel ci
 //   2. 36 GEMMs          M[xi] (Co x T) = U[xi] (Co x Ci) * V[xi] (Ci x T)
 //   3. output transform  out = A^T M A (+ bias), tile by tile
@@ -182,9 +182,11 @@ class WinogradRun {
         kern_.input_row(x + ci * hw_in, q_.h_in, q_.w_in, kTile * ty - q_.pad_top, kTile * tx0 - q_.pad_left, tx1 - tx0,
                         v + ci * nr, v_xi, ty * tiles_w_ + tx0 - t0, nr, panel_stride, scratch);
       });
-      // Columns past the last tile in the last panel: zero (the micro-kernel reads whole panels).
+      // Columns past the last tile in the last panel: zero. The micro-kernel
+      // reads whole vectors of them and drops the results, but stale
+      // denormals or NaNs there would still slow its FMAs down.
       const int64_t used = t_count - (t_panels - 1) * nr;
-      for (int xi = 0; xi < kPoints; ++xi) {
+      for (int xi = 0; xi < kPoints && used < nr; ++xi) {
         float* tail = v + xi * v_xi + (t_panels - 1) * panel_stride + ci * nr;
         std::fill(tail + used, tail + nr, 0.0f);
       }
