@@ -51,28 +51,44 @@ template <class Tag>
 void row_maxima(const Pool2dParams& p, int64_t wo, const float* src, const ArgmaxScratch& s, float* best,
                 int32_t* arg) {
   const int64_t sw = p.stride_w, w = p.w_in;
-  float* row = s.padded + p.pad_left;
-  for (int64_t x = 0; x < w; ++x) row[x] = src[x];
+  const float kNegInf = -std::numeric_limits<float>::infinity();
   // phase r holds padded[j * sw + r]: window column kx of output ox is
   // phase kx % sw at ox + kx / sw, a contiguous read for every kx.
   const float* phases = s.padded;  // stride 1: the row itself
-  if (sw == 2) {
+  if (sw == 2 && p.pad_left == 0) {
+    // GoogLeNet's stride-2 pools: split the input row itself, no padded copy.
     float* even = s.phases;
     float* odd = s.phases + s.phase_len;
-    for (int64_t j = 0; j < s.phase_len; ++j) {
-      even[j] = s.padded[2 * j];
-      odd[j] = s.padded[2 * j + 1];
+    const int64_t pairs = w / 2;
+    for (int64_t j = 0; j < pairs; ++j) {
+      even[j] = src[2 * j];
+      odd[j] = src[2 * j + 1];
+    }
+    for (int64_t j = pairs; j < s.phase_len; ++j) {
+      even[j] = 2 * j < w ? src[2 * j] : kNegInf;
+      odd[j] = kNegInf;
     }
     phases = s.phases;
-  } else if (sw > 2) {
-    for (int64_t r = 0; r < sw; ++r) {
-      float* ph = s.phases + r * s.phase_len;
-      for (int64_t j = 0; j < s.phase_len; ++j) ph[j] = s.padded[j * sw + r];
+  } else {
+    float* row = s.padded + p.pad_left;
+    for (int64_t x = 0; x < w; ++x) row[x] = src[x];
+    if (sw == 2) {
+      float* even = s.phases;
+      float* odd = s.phases + s.phase_len;
+      for (int64_t j = 0; j < s.phase_len; ++j) {
+        even[j] = s.padded[2 * j];
+        odd[j] = s.padded[2 * j + 1];
+      }
+      phases = s.phases;
+    } else if (sw > 2) {
+      for (int64_t r = 0; r < sw; ++r) {
+        float* ph = s.phases + r * s.phase_len;
+        for (int64_t j = 0; j < s.phase_len; ++j) ph[j] = s.padded[j * sw + r];
+      }
+      phases = s.phases;
     }
-    phases = s.phases;
   }
   const int32_t* col = s.col;
-  const float kNegInf = -std::numeric_limits<float>::infinity();
   if (p.kw == 3) {
     // GoogLeNet's 3x3 windows: the three columns in registers, one pass
     // (a pass per column would reload best/arg just stored, and a store
@@ -120,7 +136,13 @@ template <class Tag>
 void forward_argmax_plane(const Pool2dParams& p, const float* src, float* out, int32_t* argmax,
                           const ArgmaxScratch& s) {
   const int64_t ho = p.h_out(), wo = p.w_out(), w = p.w_in, h = p.h_in;
-  for (int64_t y = 0; y < h; ++y) row_maxima<Tag>(p, wo, src + y * w, s, s.row_best + y * wo, s.row_arg + y * wo);
+  for (int64_t y = 0; y < h; ++y) {
+    // Ask for the input two rows ahead: the row pass does enough work per
+    // cache line that the hardware prefetcher alone leaves it waiting.
+    if (y + 2 < h)
+      for (int64_t x = 0; x < w; x += 16) __builtin_prefetch(src + (y + 2) * w + x);
+    row_maxima<Tag>(p, wo, src + y * w, s, s.row_best + y * wo, s.row_arg + y * wo);
+  }
   for (int64_t oy = 0; oy < ho; ++oy) {
     const int64_t ys = oy * p.stride_h - p.pad_top;
     const int64_t y0 = ys > 0 ? ys : 0, y1 = ys + p.kh < h ? ys + p.kh : h;
