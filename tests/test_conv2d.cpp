@@ -184,6 +184,31 @@ TEST_CASE("conv2d fast paths match the references when the image is split into r
   }
 }
 
+// The im2col + GEMM paths called directly, on a shape the dispatcher would
+// give to Winograd (so the tests above never run them there): GoogLeNet's
+// 3a/3x3 channel counts on a 40x36 map, with bias (the bias rides in the GEMM
+// as an extra column of the weights).
+TEST_CASE("conv2d_forward_gemm and conv2d_backward_input_gemm match the references on a Winograd-sized shape",
+          "[conv2d]") {
+  const Conv2dParams p = make(1, 96, 40, 36, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+  const Sizes s = sizes(p);
+  const auto x = dream::test::random_floats(s.in, 801);
+  const auto w = dream::test::random_floats(s.w, 802);
+  const auto b = dream::test::random_floats(p.c_out, 803);
+  const auto dy = dream::test::random_floats(s.out, 804);
+  std::vector<float> out_ref(s.out), gin_ref(s.in);
+  dream::conv2d_forward_ref(p, x.data(), w.data(), b.data(), out_ref.data());
+  dream::conv2d_backward_input_ref(p, dy.data(), w.data(), gin_ref.data());
+  for_each_configuration([&] {
+    std::vector<float> out(s.out, kNaN), gin(s.in, kNaN);
+    dream::conv2d_forward_gemm(p, x.data(), w.data(), b.data(), out.data());
+    dream::conv2d_backward_input_gemm(p, dy.data(), w.data(), gin.data());
+    // K = 96*9 terms of size ~1.
+    CHECK_ALL_CLOSE(out.data(), out_ref.data(), s.out, 1e-4, 1e-3);
+    CHECK_ALL_CLOSE(gin.data(), gin_ref.data(), s.in, 1e-4, 1e-3);
+  });
+}
+
 TEST_CASE("im2col_rows and col2im_rows_add match plain loops on bands of rows", "[conv2d]") {
   uint32_t seed = 400;
   for (const ConvCase& c : odd_cases()) {
