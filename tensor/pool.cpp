@@ -7,6 +7,8 @@
 // The padded buffer removes the border special cases: no window ever needs
 // clipping in x. Max is exact (same values as pool_ref.cpp); average sums in
 // float in a different order than the reference (agrees to ~1e-6 relative).
+// The max backward is pool_argmax.cpp's search for each window's first
+// maximum followed by its scatter.
 #include "tensor/pool.h"
 
 #include <algorithm>
