@@ -83,18 +83,7 @@ PackedFilters transform_weights(const WinogradKernels& kern, int mr, const float
     for (int64_t panel = begin; panel < end; ++panel) {
       const int64_t o0 = panel * mr;
       const int rows = static_cast<int>(std::min<int64_t>(mr, c_out - o0));
-      float* base = u + o0 * c_in;
-      // One call per input channel i transforms the panel's `rows` filters
-      // (o0 + r, i), whose outputs are contiguous in the packed layout.
-      for (int64_t i = 0; i < c_in; ++i) {
-        if (rotated) {  // filter (o, i) is w's (i, o): consecutive o are 9 floats apart
-          kern.filter_row(w + (i * c_out + o0) * 9, rows, 9, true, base + i * mr, xi_stride);
-        } else {  // consecutive o are c_in * 9 floats apart
-          kern.filter_row(w + (o0 * c_in + i) * 9, rows, c_in * 9, false, base + i * mr, xi_stride);
-        }
-        for (int xi = 0; xi < kPoints; ++xi)  // rows past c_out in the last panel
-          std::fill(base + xi * xi_stride + i * mr + rows, base + xi * xi_stride + (i + 1) * mr, 0.0f);
-      }
+      kern.filter_panel(w, c_out, c_in, rotated, o0, rows, mr, u + o0 * c_in, xi_stride);
     }
   });
   return {u, xi_stride};
@@ -251,13 +240,14 @@ bool conv2d_winograd_supported(const Conv2dParams& p) {
          pad_ok(p.pad_top) && pad_ok(p.pad_left) && pad_ok(p.pad_bottom) && pad_ok(p.pad_right);
 }
 
-// Measured single-threaded (CPU time) on GoogLeNet's 3x3 layers with
-// bench_conv on AVX-512: Winograd is 1.6-2.5x faster than im2col + GEMM at
-// 128x128 and 64x64 outputs, 1.5-1.8x at 32x32 (64 tiles), 1.15-1.35x at
-// 28x28 (49 tiles), and 1.35-1.9x slower at 14x14 (16 tiles, 30% of them
-// padding), where the per-call filter transform (4x the weights) and GEMMs
-// 16 columns wide dominate. So: from 36 tiles (24x24 outputs) up. Few
-// channels leave the GEMMs too thin for the transforms to pay.
+// Measured on GoogLeNet's 3x3 layers with bench_conv on AVX-512 (CPU time,
+// one thread; two threads agree where the machine was quiet enough to say):
+// Winograd is 1.9-2.8x faster than im2col + GEMM at 128x128 and 64x64
+// outputs, 1.4-2.0x at 32x32 (64 tiles), 1.2-1.7x at 28x28 and 56x56, and
+// 0.7-1.0x at 14x14 (16 tiles, 30% of them padding), where the per-call
+// filter transform (4x the weights) and GEMMs 16 columns wide dominate. So:
+// from 36 tiles (24x24 outputs) up. Few channels leave the GEMMs too thin
+// for the transforms to pay.
 bool conv2d_winograd_preferred(const Conv2dParams& p) {
   if (!conv2d_winograd_supported(p) || p.c_in < 16 || p.c_out < 16) return false;
   return ceil_div(p.h_out(), kTile) * ceil_div(p.w_out(), kTile) >= 36;

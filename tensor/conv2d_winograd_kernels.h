@@ -45,11 +45,14 @@ struct WinogradKernels {
   // `width` on and rows from h on are dropped.
   void (*output_row)(const float* m, int64_t m_stride, int64_t tiles_w, float bias, float* out, int64_t h,
                      int64_t row_stride, int64_t width, int64_t y0, float* scratch);
-  // Transformed filters U[xi] = G g G^T of `count` filters, filter i's tap
-  // k (row-major 3x3) at g[i * filter_stride + k], or at
-  // g[i * filter_stride + 8 - k] if rotated (180 degrees); writes
-  // u[xi * u_stride + i].
-  void (*filter_row)(const float* g, int64_t count, int64_t filter_stride, bool rotated, float* u, int64_t u_stride);
+  // Transformed filters U[xi] = G g G^T of one GEMM A panel: output
+  // channels o0 .. o0 + rows - 1 (rows <= mr) by all c_in inputs, written
+  // packed as u[xi * u_stride + i * mr + r] for o = o0 + r, with the rows
+  // from `rows` to mr zero. Filter (o, i) has tap k (row-major 3x3) at
+  // w[(o * c_in + i) * 9 + k], or, rotated by 180 degrees with w read as
+  // (c_in, c_out, 3, 3), at w[(i * c_out + o) * 9 + 8 - k].
+  void (*filter_panel)(const float* w, int64_t c_out, int64_t c_in, bool rotated, int64_t o0, int rows, int mr,
+                       float* u, int64_t u_stride);
   const char* name;
 };
 
@@ -208,27 +211,48 @@ void apply_g(const float* __restrict a, const float* __restrict b, const float* 
 }
 
 template <class Isa>
-void filter_row(const float* g, int64_t count, int64_t filter_stride, bool rotated, float* u, int64_t u_stride) {
-  // Chunks of filters, taps gathered tap-major first so both products with G
-  // are vector loops across filters.
-  constexpr int64_t kChunk = 64;
+void filter_panel(const float* w, int64_t c_out, int64_t c_in, bool rotated, int64_t o0, int rows, int mr, float* u,
+                  int64_t u_stride) {
+  // The panel's filters in output order f = i * mr + r, in chunks of 16:
+  // taps gathered tap-major first so both products with G are vector loops
+  // across filters, every loop over the whole chunk (a fixed trip count the
+  // compiler vectorises fully; 12-filter loops stayed scalar) and the
+  // results stored as whole vectors (the chunk is contiguous in u).
+  constexpr int64_t kChunk = 16;
   float tap[9][kChunk];
   float gg[3][6][kChunk];  // G g: [column c][row r][filter]
-  for (int64_t i0 = 0; i0 < count; i0 += kChunk) {
-    const int64_t n = count - i0 < kChunk ? count - i0 : kChunk;
-    for (int64_t i = 0; i < n; ++i) {
-      const float* f = g + (i0 + i) * filter_stride;
-      for (int k = 0; k < 9; ++k) tap[k][i] = f[rotated ? 8 - k : k];
+  float out[kPoints][kChunk];
+  const int64_t count = c_in * mr;
+  for (int64_t f0 = 0; f0 < count; f0 += kChunk) {
+    const int64_t n = count - f0 < kChunk ? count - f0 : kChunk;
+    int64_t i = f0 / mr, r = f0 % mr;
+    for (int64_t j = 0; j < kChunk; ++j) {
+      if (j < n && r < rows) {
+        const int64_t o = o0 + r;
+        const float* f = rotated ? w + (i * c_out + o) * 9 : w + (o * c_in + i) * 9;
+        for (int k = 0; k < 9; ++k) tap[k][j] = f[rotated ? 8 - k : k];
+      } else {
+        for (int k = 0; k < 9; ++k) tap[k][j] = 0.0f;  // past the chunk's end or c_out: zero rows
+      }
+      if (++r == mr) r = 0, ++i;
     }
-    for (int c = 0; c < 3; ++c) apply_g<Isa>(tap[c], tap[3 + c], tap[6 + c], gg[c][0], kChunk, n);
-    // (G g) G^T: row r of G g times G^T gives u[6r + j], j = 0..5.
-    for (int r = 0; r < 6; ++r) apply_g<Isa>(gg[0][r], gg[1][r], gg[2][r], u + 6 * r * u_stride + i0, u_stride, n);
+    for (int c = 0; c < 3; ++c) apply_g<Isa>(tap[c], tap[3 + c], tap[6 + c], gg[c][0], kChunk, kChunk);
+    // (G g) G^T: row r of G g times G^T gives out[6r + j], j = 0..5.
+    for (int row = 0; row < 6; ++row) apply_g<Isa>(gg[0][row], gg[1][row], gg[2][row], out[6 * row], kChunk, kChunk);
+    for (int xi = 0; xi < kPoints; ++xi) {
+      float* dst = u + xi * u_stride + f0;
+      if (n == kChunk) {
+        for (int64_t j = 0; j < kChunk; ++j) dst[j] = out[xi][j];
+      } else {
+        for (int64_t j = 0; j < n; ++j) dst[j] = out[xi][j];
+      }
+    }
   }
 }
 
 template <class Isa>
 WinogradKernels make_winograd_kernels(const char* name) {
-  return WinogradKernels{&input_row<Isa>, &output_row<Isa>, &filter_row<Isa>, name};
+  return WinogradKernels{&input_row<Isa>, &output_row<Isa>, &filter_panel<Isa>, name};
 }
 
 }  // namespace winograd_detail
