@@ -31,7 +31,7 @@ Variable concat_channels(Tape& t, const std::vector<Variable>& parts) {
     total += s[1];
   }
   const int64_t n = first[0], hw = first[2] * first[3];
-  Tensor y({n, total, first[2], first[3]});
+  Tensor y = Tensor::uninitialized({n, total, first[2], first[3]});  // every channel is written
   dream::concat_channels(n, hw, spans, y.data());
   return t.record("concat_channels", std::move(y), parts, [n, hw, channels, slots, first](const Tensor& grad_out) {
     if (n == 1) {

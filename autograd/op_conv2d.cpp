@@ -59,7 +59,7 @@ Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b
                 shape_string(w.shape()) + " (needs " + std::to_string(w.shape()[0]) + ")");
   const Conv2dParams p = conv_params(x.shape(), w.shape(), s);
 
-  Tensor y({p.n, p.c_out, p.h_out(), p.w_out()});
+  Tensor y = Tensor::uninitialized({p.n, p.c_out, p.h_out(), p.w_out()});  // kernels overwrite
   conv2d_forward(p, x.value().data(), w.value().data(), b.defined() ? b.value().data() : nullptr, y.data());
   if (s.fuse_relu) relu_forward(y.numel(), y.data(), y.data());
 
@@ -78,12 +78,12 @@ Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b
                   [p, fuse_relu, saved_w, saved_x, saved_y, xs, ws, bs](const Tensor& grad_out) {
                     Tensor masked;
                     if (fuse_relu) {
-                      masked = Tensor(grad_out.shape());
+                      masked = Tensor::uninitialized(grad_out.shape());
                       relu_backward(grad_out.numel(), saved_y.data(), grad_out.data(), masked.data());
                     }
                     const Tensor& g = fuse_relu ? masked : grad_out;
                     if (wants_grad(xs)) {
-                      Tensor gx({p.n, p.c_in, p.h_in, p.w_in});
+                      Tensor gx = Tensor::uninitialized({p.n, p.c_in, p.h_in, p.w_in});
                       conv2d_backward_input(p, g.data(), saved_w.data(), gx.data());
                       accumulate_grad(xs, std::move(gx));
                     }

@@ -11,7 +11,7 @@ namespace dream::autograd {
 
 Variable add(Tape& t, const Variable& a, const Variable& b) {
   detail::require_same_shape(a, b, "add", "first operand", "second operand");
-  Tensor y(a.shape());
+  Tensor y = Tensor::uninitialized(a.shape());  // the kernels overwrite
   dream::add(y.numel(), a.value().data(), b.value().data(), y.data());
   GradSlot as = a.grad_slot(), bs = b.grad_slot();
   return t.record("add", std::move(y), {a, b}, [as, bs](const Tensor& grad_out) {
@@ -22,12 +22,12 @@ Variable add(Tape& t, const Variable& a, const Variable& b) {
 
 Variable scale(Tape& t, const Variable& x, float s) {
   detail::require_defined(x, "scale", "input");
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());
   dream::scale(y.numel(), s, x.value().data(), y.data());
   GradSlot xs = x.grad_slot();
   return t.record("scale", std::move(y), {x}, [s, xs](const Tensor& grad_out) {
     if (!wants_grad(xs)) return;
-    Tensor gx(grad_out.shape());
+    Tensor gx = Tensor::uninitialized(grad_out.shape());
     dream::scale(gx.numel(), s, grad_out.data(), gx.data());
     accumulate_grad(xs, std::move(gx));
   });

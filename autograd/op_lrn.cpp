@@ -22,13 +22,13 @@ Variable lrn(Tape& t, const Variable& x, const LrnSpec& s) {
   p.beta = s.beta;
   p.bias = s.bias;
   p.validate();
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());  // tensor/lrn.h kernels overwrite
   lrn_forward(p, x.value().data(), y.data(), nullptr);
   Tensor saved_x = x.value();
   GradSlot xs = x.grad_slot();
   return t.record("lrn", std::move(y), {x}, [p, saved_x, xs](const Tensor& grad_out) {
     if (!wants_grad(xs)) return;
-    Tensor gx(saved_x.shape());
+    Tensor gx = Tensor::uninitialized(saved_x.shape());
     lrn_backward(p, saved_x.data(), nullptr, nullptr, grad_out.data(), gx.data());
     accumulate_grad(xs, std::move(gx));
   });

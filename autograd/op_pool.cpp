@@ -38,7 +38,7 @@ Pool2dParams pool_params(const Shape& x, const PoolSpec& s) {
 Variable max_pool2d(Tape& t, const Variable& x, const PoolSpec& s) {
   detail::require_nchw(x, "max_pool2d", "input");
   const Pool2dParams p = pool_params(x.shape(), s);
-  Tensor y({p.n, p.c, p.h_out(), p.w_out()});
+  Tensor y = Tensor::uninitialized({p.n, p.c, p.h_out(), p.w_out()});  // tensor/pool.h kernels overwrite
   if (!x.requires_grad()) {
     maxpool2d_forward(p, x.value().data(), y.data());
     return t.record("max_pool2d", std::move(y), {x}, nullptr);
@@ -48,12 +48,12 @@ Variable max_pool2d(Tape& t, const Variable& x, const PoolSpec& s) {
   // The indices live in a tensor's storage (4 bytes per element, like
   // float) so that tensor_memory_stats counts what the tape keeps.
   static_assert(sizeof(int32_t) == sizeof(float), "argmax indices share float storage");
-  Tensor argmax(y.shape());
+  Tensor argmax = Tensor::uninitialized(y.shape());
   maxpool2d_forward_argmax(p, x.value().data(), y.data(), reinterpret_cast<int32_t*>(argmax.data()));
   GradSlot xs = x.grad_slot();
   return t.record("max_pool2d", std::move(y), {x}, [p, argmax, xs](const Tensor& grad_out) {
     if (!wants_grad(xs)) return;
-    Tensor gx({p.n, p.c, p.h_in, p.w_in});
+    Tensor gx = Tensor::uninitialized({p.n, p.c, p.h_in, p.w_in});
     maxpool2d_backward_argmax(p, reinterpret_cast<const int32_t*>(argmax.data()), grad_out.data(), gx.data());
     accumulate_grad(xs, std::move(gx));
   });

@@ -9,13 +9,13 @@ namespace dream::autograd {
 
 Variable relu(Tape& t, const Variable& x) {
   detail::require_defined(x, "relu", "input");
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());  // the kernels overwrite
   relu_forward(y.numel(), x.value().data(), y.data());
   Tensor saved_y = y;
   GradSlot xs = x.grad_slot();
   return t.record("relu", std::move(y), {x}, [saved_y, xs](const Tensor& grad_out) {
     if (!wants_grad(xs)) return;
-    Tensor gx(grad_out.shape());
+    Tensor gx = Tensor::uninitialized(grad_out.shape());
     relu_backward(gx.numel(), saved_y.data(), grad_out.data(), gx.data());
     accumulate_grad(xs, std::move(gx));
   });

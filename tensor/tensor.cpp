@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
 
 namespace dream {
@@ -59,12 +60,19 @@ int64_t shape_numel(const Shape& shape) {
 
 Tensor::Tensor(Shape shape) : Tensor(std::move(shape), 0.0f) {}
 
-Tensor::Tensor(Shape shape, float fill) : shape_(std::move(shape)) {
-  if (shape_.size() > 4) throw Error("tensor rank " + std::to_string(shape_.size()) + " > 4: " + shape_string(shape_));
-  numel_ = shape_numel(shape_);
-  storage_ = allocate_floats(numel_);
-  data_ = storage_.get();
-  this->fill(fill);
+Tensor::Tensor(Shape shape, float fill) : Tensor(uninitialized(std::move(shape))) { this->fill(fill); }
+
+Tensor Tensor::uninitialized(Shape shape) {
+  if (shape.size() > 4) throw Error("tensor rank " + std::to_string(shape.size()) + " > 4: " + shape_string(shape));
+  Tensor t;
+  t.numel_ = shape_numel(shape);
+  t.shape_ = std::move(shape);
+  t.storage_ = allocate_floats(t.numel_);
+  t.data_ = t.storage_.get();
+#if defined(DREAM_POISON_UNINITIALIZED)
+  t.fill(std::numeric_limits<float>::quiet_NaN());
+#endif
+  return t;
 }
 
 Tensor::Tensor(Shape shape, const std::vector<float>& values) : Tensor(std::move(shape)) {

@@ -32,6 +32,11 @@ class Tensor {
   // tensor and its views keep `owner` alive. Only 4-byte alignment is
   // guaranteed, and the bytes are not counted in tensor_memory_stats().
   static Tensor borrow(Shape shape, float* data, std::shared_ptr<const void> owner);
+  // Storage whose contents are unspecified, for an output that a kernel
+  // overwrites entirely (saves the zero-fill, a full extra pass over memory).
+  // Sanitizer builds (DREAM_SANITIZE) fill it with NaN, so a kernel that
+  // leaves an element unwritten shows up in the tests.
+  static Tensor uninitialized(Shape shape);
 
   const Shape& shape() const { return shape_; }
   int rank() const { return static_cast<int>(shape_.size()); }
