@@ -11,6 +11,7 @@
 #include "tensor/error.h"
 #include "tensor/gemm.h"
 #include "tensor/gemm_backends.h"
+#include "tensor/parallel.h"
 
 namespace dream {
 namespace {
@@ -138,6 +139,40 @@ TEST_CASE("gemm_blocked matches gemm_ref across all cache blocks and thread spli
     check_against_ref(GemmCase{200, 20, 301, (trans & 1) != 0, (trans & 2) != 0, 0.5f, 1.0f, 1, 2, 3}, blocked, seed++);
     ++trans;
   }
+}
+
+TEST_CASE("gemm_blocked's small-A path and the blocked path agree with gemm_ref on either side of the switch",
+          "[gemm]") {
+  // gemm_blocked packs all of A once (and B two micro-panels at a time) when
+  // ceil(M / mr) * mr * K <= mc * kc (AVX-512 12 rows: 288 x 256; AVX2 6:
+  // 144 x 256; scalar 4: 128 x 256), else it runs the Goto loops. These
+  // shapes sit on both sides of that bound for each kernel, with K over
+  // several K blocks (kc 256), N not a multiple of one or two micro-panels,
+  // GoogLeNet's narrow convolutions (5x5_reduce forward M = 24, K = 512 and
+  // backward M = 512, K = 24; the 5x5's M = 64, K = 601), on 1 and 2 threads
+  // (2 splits N, or M when N is narrow).
+  const GemmCase cases[] = {
+      {24, 1024, 512, false, false, 1.0f, 0.0f}, {512, 1024, 24, true, false, 1.0f, 0.0f},
+      {64, 864, 601, false, false, 1.0f, 0.0f},  {600, 160, 64, true, false, 1.0f, 0.0f},
+      {24, 97, 513, false, true, -0.5f, 1.0f},   {25, 65, 700, true, true, 2.0f, 0.5f, 3, 1, 2},
+      {288, 33, 256, false, false, 1.0f, 0.5f},  {289, 47, 256, false, false, 1.0f, 0.0f},
+      {144, 95, 256, true, false, 1.0f, 0.0f},   {145, 31, 257, false, false, 1.0f, 1.0f},
+      {128, 129, 256, false, true, 1.0f, 0.0f},  {129, 17, 255, true, true, 1.0f, 0.0f},
+      {5, 4099, 3, false, false, 1.0f, 0.0f},    {13, 75, 1, false, false, 1.0f, -1.0f, 0, 0, 5},
+  };
+  const int restore = max_threads();
+  uint32_t seed = 3000;
+  for (int threads : {1, 2}) {
+    set_max_threads(threads);
+    for (SimdLevel level : supported_levels()) {
+      ScopedSimdLevel scoped(level);
+      for (const GemmCase& t : cases) {
+        INFO("threads=" << threads);
+        check_against_ref(t, blocked, seed++);
+      }
+    }
+  }
+  set_max_threads(restore);
 }
 
 TEST_CASE("gemm dispatcher gives reference results with each backend", "[gemm]") {
