@@ -22,11 +22,14 @@
 namespace dream {
 namespace {
 
-// 512 Ki floats = 2 MiB of column buffer at most (a single output row may
-// exceed it): about one core's L2, so the GEMM reads the band im2col has just
-// written from cache. Measured on GoogLeNet's layers at 512x512 (bench_conv):
-// 2 MiB beat 16 MiB by 10-25% and 1 MiB / 256 KiB by a few percent.
-constexpr int64_t kColumnBudgetFloats = int64_t{1} << 19;
+// 256 Ki floats = 1 MiB of column buffer at most (a single output row may
+// exceed it): half of one core's L2, so the GEMM reads the band im2col has
+// just written (and col2im the band the GEMM has just written) from cache.
+// Measured on GoogLeNet's layers at 512x512 (bench_conv): 2 MiB beat 16 MiB
+// by 10-25%; since the GEMM packs small-M B panels into L1 instead of a
+// 1 MiB block in L2 (gemm_blocked.cpp), 1 MiB beats 2 MiB by 5-8% on conv1
+// and the 5x5s, forward and backward-to-input, and 512 KiB is no better.
+constexpr int64_t kColumnBudgetFloats = int64_t{1} << 18;
 
 bool is_pointwise(const Conv2dParams& p) {
   return p.kh == 1 && p.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
