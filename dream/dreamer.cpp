@@ -34,17 +34,16 @@ void DreamSettings::validate() const {
     throw Error("--random-rotate must be 0..180 degrees, got " + std::to_string(transforms.rotate_degrees));
 }
 
-double dream_step(GradientSource& source, Tensor& x, const DreamSettings& s, Rng& rng, int64_t step_index) {
-  // One random whole-image roll: the jitter, plus -- when the image needs
-  // several tiles -- a uniform offset over a whole tile so the seams land
-  // somewhere new each step.
+Shift random_step_roll(Rng& rng, int64_t height, int64_t width, const DreamSettings& s) {
   Shift shift = random_shift(rng, s.jitter);
-  if (x.h() > s.tile || x.w() > s.tile) {
+  if (height > s.tile || width > s.tile) {
     shift.dy += rng.uniform_int(0, s.tile - 1);
     shift.dx += rng.uniform_int(0, s.tile - 1);
   }
-  Tensor rolled = roll_image(x, shift);
-  Tensor g;
+  return shift;
+}
+
+double normalised_gradient(GradientSource& source, const Tensor& rolled, const DreamSettings& s, Rng& rng, Tensor& g) {
   const double objective = transformed_objective_and_gradient(source, rolled, s.transforms, s.tile, rng, g);
   check_same_shape(g, rolled, "gradient from the objective");
   if (s.laplacian_normalisation) {
@@ -54,6 +53,14 @@ double dream_step(GradientSource& source, Tensor& x, const DreamSettings& s, Rng
     if (mean_abs > 0.0) scale(g.numel(), static_cast<float>(1.0 / mean_abs), g.data(), g.data());
   }
   if (s.regularisers.any_gradient_term()) add_regulariser_gradients(s.regularisers, rolled, g);
+  return objective;
+}
+
+double dream_step(GradientSource& source, Tensor& x, const DreamSettings& s, Rng& rng, int64_t step_index) {
+  const Shift shift = random_step_roll(rng, x.h(), x.w(), s);
+  Tensor rolled = roll_image(x, shift);
+  Tensor g;
+  const double objective = normalised_gradient(source, rolled, s, rng, g);
   ascend(rolled, g, s.step);
   g = Tensor();
   // Roll back into x's own storage: no third full-size image at the peak.

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "dream/gradient_source.h"
+#include "dream/jitter.h"
 #include "dream/regularisers.h"
 #include "dream/rng.h"
 #include "dream/step_rule.h"
@@ -59,6 +60,18 @@ struct DreamCallbacks {
   std::function<void(const DreamProgress&)> on_step;   // after every step
   std::function<void(const std::string&)> on_message;  // notes for the user (e.g. pyramid truncated)
 };
+
+// The two halves of a step that every parameterisation shares (the pixel
+// path below and --param fft, dream/fourier_dream.cpp), in the order they
+// draw from rng:
+// the whole-image roll for this step: the jitter, plus -- when an image of
+// height x width needs several tiles -- a uniform offset over a whole tile so
+// the seams land somewhere new each step;
+Shift random_step_roll(Rng& rng, int64_t height, int64_t width, const DreamSettings& s);
+// the objective's gradient at `rolled` (robustness transforms, tiles),
+// normalised (g / mean|g|, or the Laplacian pyramid), plus the regularisers'
+// gradients; sets g and returns the objective.
+double normalised_gradient(GradientSource& source, const Tensor& rolled, const DreamSettings& s, Rng& rng, Tensor& g);
 
 // One gradient-ascent step on x (network space, 1x3xHxW) in place. Returns
 // the objective before the step. step_index counts from 0 (blur schedule).

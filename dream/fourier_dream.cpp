@@ -5,9 +5,6 @@
 #include <string>
 
 #include "dream/jitter.h"
-#include "dream/laplacian_normalise.h"
-#include "tensor/elementwise.h"
-#include "tensor/roll.h"
 
 namespace dream {
 
@@ -29,26 +26,13 @@ Tensor initial_spectrum(const FourierParam& param, const DreamSettings& s, const
 double fourier_step(GradientSource& source, const FourierParam& param, Tensor& spectrum, AdamAscent& adam,
                     const DreamSettings& s, Rng& rng) {
   const FourierParam::Image image = param.image(spectrum);
-  // The same roll as the pixel path (dreamer.cpp): jitter, plus a random
-  // tile offset when the image needs several tiles, so seams move.
-  Shift shift = random_shift(rng, s.jitter);
-  if (image.network.h() > s.tile || image.network.w() > s.tile) {
-    shift.dy += rng.uniform_int(0, s.tile - 1);
-    shift.dx += rng.uniform_int(0, s.tile - 1);
-  }
+  // The pixel path's roll and normalised gradient (dreamer.h), so the
+  // regulariser weights mean the same there and here (Adam itself would not
+  // need the normalisation).
+  const Shift shift = random_step_roll(rng, image.network.h(), image.network.w(), s);
   const Tensor rolled = roll_image(image.network, shift);
   Tensor g;
-  const double objective = transformed_objective_and_gradient(source, rolled, s.transforms, s.tile, rng, g);
-  check_same_shape(g, rolled, "gradient from the objective");
-  // Normalised as the pixel path does, so the regulariser weights mean the
-  // same there and here (Adam itself would not need it).
-  if (s.laplacian_normalisation) {
-    g = laplacian_normalise(g, s.laplacian_levels);
-  } else {
-    const double mean_abs = sum_abs(g.numel(), g.data()) / static_cast<double>(g.numel());
-    if (mean_abs > 0.0) scale(g.numel(), static_cast<float>(1.0 / mean_abs), g.data(), g.data());
-  }
-  if (s.regularisers.any_gradient_term()) add_regulariser_gradients(s.regularisers, rolled, g);
+  const double objective = normalised_gradient(source, rolled, s, rng, g);
   // Rolling is a permutation: its adjoint is the inverse roll.
   const Tensor g_image = roll_image(g, inverse(shift));
   adam.step(spectrum, param.gradient(image, g_image));
