@@ -46,15 +46,7 @@ struct BaselinePow {
       }
     }
 #endif
-    for (; i < len; ++i) {
-      if (beta == 0.75f) {
-        const float r = 1.0f / std::sqrt(s[i]);
-        f[i] = r * std::sqrt(r);
-      } else {
-        f[i] = std::pow(s[i], -beta);
-      }
-      if (inv) inv[i] = 1.0f / s[i];
-    }
+    neg_beta_scalar<BaselinePow>(i, len, beta, s, f, inv);
   }
 };
 

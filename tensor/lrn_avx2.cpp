@@ -35,15 +35,7 @@ struct Avx2Pow {
         if (inv) _mm256_storeu_ps(inv + i, t2);
       }
     }
-    for (; i < len; ++i) {
-      if (beta == 0.75f) {
-        const float r = 1.0f / std::sqrt(s[i]);
-        f[i] = r * std::sqrt(r);
-      } else {
-        f[i] = std::pow(s[i], -beta);
-      }
-      if (inv) inv[i] = 1.0f / s[i];
-    }
+    neg_beta_scalar<Avx2Pow>(i, len, beta, s, f, inv);
   }
 };
 

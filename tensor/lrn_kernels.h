@@ -18,6 +18,7 @@
 // channel (size multiply-adds of rows still in cache), so no running sum
 // can drift over hundreds of channels.
 #include <algorithm>  // std::min / std::max on channel indices
+#include <cmath>
 #include <cstdint>
 
 #include "tensor/lrn.h"
@@ -38,6 +39,22 @@ struct LrnKernels {
 const LrnKernels& lrn_kernels_baseline();
 const LrnKernels& lrn_kernels_avx2();    // baseline table off x86
 const LrnKernels& lrn_kernels_avx512();  // baseline table off x86
+
+// Pow::neg_beta's plain loop over elements [i, len): its tail after the
+// vector part, or all of it. Templated on the caller's Pow only so that each
+// instruction-set file gets its own copy (see above).
+template <class Pow>
+void neg_beta_scalar(int64_t i, int64_t len, float beta, const float* s, float* f, float* inv) {
+  for (; i < len; ++i) {
+    if (beta == 0.75f) {
+      const float r = 1.0f / std::sqrt(s[i]);
+      f[i] = r * std::sqrt(r);
+    } else {
+      f[i] = std::pow(s[i], -beta);
+    }
+    if (inv) inv[i] = 1.0f / s[i];
+  }
+}
 
 // scale of channel ch = bias + alpha/size * sum of x^2 over window(ch) =
 // [ch - (size-1)/2, ch + size/2] clipped to [0, C), into s (len floats).
