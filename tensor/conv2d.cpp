@@ -12,12 +12,12 @@
 #include "tensor/conv2d.h"
 
 #include <algorithm>
-#include <vector>
 
 #include "tensor/conv2d_winograd.h"
 #include "tensor/gemm.h"
 #include "tensor/im2col.h"
 #include "tensor/parallel.h"
+#include "tensor/scratch_buffer.h"
 
 namespace dream {
 namespace {
@@ -98,20 +98,14 @@ void run_bands(const BandPlan& plan, int64_t phases, Band band) {
 // The column buffer, kept per thread and reused across calls so the dreaming
 // loop does not allocate (and page-fault) megabytes every step.
 float* column_workspace(int64_t floats) {
-  thread_local std::vector<float> buffer;
-  if (static_cast<int64_t>(buffer.size()) < floats) {
-    buffer.clear();
-    buffer.shrink_to_fit();
-    buffer.resize(static_cast<size_t>(floats));
-  }
-  return buffer.data();
+  thread_local ScratchBuffer buffer;
+  return buffer.get(floats);
 }
 
 // [W | bias] for conv2d_forward_gemm, on the calling thread (read by all).
 float* weights_with_bias_workspace(int64_t floats) {
-  thread_local std::vector<float> buffer;
-  if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
-  return buffer.data();
+  thread_local ScratchBuffer buffer;
+  return buffer.get(floats);
 }
 
 // Fills columns [0, count) of each output channel row (Co rows, stride ld)

@@ -12,12 +12,12 @@
 #include "tensor/conv2d_winograd.h"
 
 #include <algorithm>
-#include <vector>
 
 #include "tensor/conv2d_winograd_kernels.h"
 #include "tensor/error.h"
 #include "tensor/gemm_microkernel.h"
 #include "tensor/parallel.h"
+#include "tensor/scratch_buffer.h"
 
 namespace dream {
 namespace {
@@ -36,30 +36,20 @@ constexpr int64_t kPlanePad = 32;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// A growable buffer per thread and role, kept between calls (the dreaming
-// loop runs the same layers every step).
-float* workspace(std::vector<float>& buffer, int64_t floats) {
-  if (static_cast<int64_t>(buffer.size()) < floats) {
-    buffer.clear();
-    buffer.shrink_to_fit();
-    buffer.resize(static_cast<size_t>(floats));
-  }
-  return buffer.data();
-}
-
+// Buffers per thread and role, kept between calls (tensor/scratch_buffer.h).
 float* band_workspace(int64_t floats) {
-  thread_local std::vector<float> buffer;
-  return workspace(buffer, floats);
+  thread_local ScratchBuffer buffer;
+  return buffer.get(floats);
 }
 
 float* scratch_workspace(int64_t floats) {
-  thread_local std::vector<float> buffer;
-  return workspace(buffer, floats);
+  thread_local ScratchBuffer buffer;
+  return buffer.get(floats);
 }
 
 float* weight_workspace(int64_t floats) {
-  thread_local std::vector<float> buffer;
-  return workspace(buffer, floats);
+  thread_local ScratchBuffer buffer;
+  return buffer.get(floats);
 }
 
 // The transformed filters of one convolution, packed as the GEMM micro-kernel's

@@ -15,13 +15,12 @@
 // Threads split C into column ranges (or row ranges when N is too narrow);
 // each thread runs the serial loops above on its own range with its own
 // packing buffers, so there is no synchronisation inside a GEMM.
-#include <cstdlib>
-#include <cstring>
 
 #include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
 #include "tensor/gemm_microkernel.h"
 #include "tensor/parallel.h"
+#include "tensor/scratch_buffer.h"
 
 namespace dream {
 namespace {
@@ -31,28 +30,10 @@ using gemm_detail::MicroKernel;
 int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// A growable 64-byte aligned scratch buffer, one per thread and role, kept
-// between calls so small GEMMs do not pay an allocation each time.
-class PackBuffer {
- public:
-  ~PackBuffer() { std::free(data_); }
-  float* get(int64_t floats) {
-    const size_t bytes = static_cast<size_t>(ceil_div(floats * 4, 64) * 64);
-    if (bytes > bytes_) {
-      std::free(data_);
-      data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
-      bytes_ = bytes;
-    }
-    return data_;
-  }
-
- private:
-  float* data_ = nullptr;
-  size_t bytes_ = 0;
-};
-
-thread_local PackBuffer a_pack_buffer;
-thread_local PackBuffer b_pack_buffer;
+// Packed panels, one buffer per thread and role, kept between calls so small
+// GEMMs do not pay an allocation each time.
+thread_local ScratchBuffer a_pack_buffer;
+thread_local ScratchBuffer b_pack_buffer;
 
 // Packs op(A)(i0 : i0+mc, p0 : p0+kc) as mr-row micro-panels (layout in
 // gemm_microkernel.h), zero-padding the last panel to mr rows.
