@@ -2,7 +2,6 @@
 // writes an image; every bad input gives one clear line, a non-zero exit and
 // no output file.
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -13,6 +12,7 @@
 
 #include "dream/image.h"
 #include "dream/octave_pyramid.h"
+#include "tests/dream_tool_testing.h"
 #include "tests/googlenet_testing.h"
 #include "tests/support/test_paths.h"
 
@@ -20,30 +20,11 @@ using namespace dream;
 
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string err;
-};
+using RunResult = test::DreamRun;
 
-std::string work_dir() {
-  const std::string d = test::binary_dir() + "/test_dream_tool";
-  mkdir(d.c_str(), 0777);
-  return d;
-}
+std::string work_dir() { return test::tool_work_dir("test_dream_tool"); }
 
-// Runs build/tools/dream with args (a shell fragment); stderr captured.
-RunResult run_dream(const std::string& args) {
-  const std::string tool = test::binary_dir() + "/tools/dream";
-  test::require_path(tool, "build the dream tool (cmake --build BUILD --target dream)");
-  const std::string err_file = work_dir() + "/stderr." + std::to_string(::getpid()) + ".txt";
-  const std::string cmd = tool + " " + args + " > /dev/null 2> " + err_file;
-  const int status = std::system(cmd.c_str());
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::remove(err_file.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
-}
+RunResult run_dream(const std::string& args) { return test::run_dream_tool(args, work_dir()); }
 
 std::string model_arg() { return "--model " + test::real_model_path(); }
 
@@ -60,13 +41,7 @@ std::string small_dog() {
 }
 
 void check_rejected(const std::string& args, const std::string& out, const std::string& expected_text) {
-  std::remove(out.c_str());
-  const RunResult r = run_dream(args + " -o " + out);
-  INFO("dream " << args << "\nstderr: " << r.err);
-  CHECK(r.exit_code != 0);
-  CHECK(r.err.find(expected_text) != std::string::npos);
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one clear line
-  CHECK_FALSE(test::file_exists(out));
+  test::check_dream_rejected(args, out, expected_text, work_dir());
 }
 
 }  // namespace

@@ -1,18 +1,15 @@
 // `dream --param pixel|fft` end to end with the real weights: a bad value or
 // an impossible combination gives one line, a non-zero exit and no output
 // file; a small fft run from noise writes an image of the requested size.
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "dream/image.h"
+#include "tests/dream_tool_testing.h"
 #include "tests/googlenet_testing.h"
 #include "tests/support/test_paths.h"
 
@@ -20,46 +17,16 @@ using namespace dream;
 
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string out, err;
-};
+using RunResult = test::DreamRun;
 
-std::string work_dir() {
-  const std::string d = test::binary_dir() + "/test_dream_tool_param";
-  mkdir(d.c_str(), 0777);
-  return d;
-}
+std::string work_dir() { return test::tool_work_dir("test_dream_tool_param"); }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::remove(path.c_str());
-  return ss.str();
-}
-
-// Runs build/tools/dream with args (a shell fragment); stdout and stderr captured.
-RunResult run_dream(const std::string& args) {
-  const std::string tool = test::binary_dir() + "/tools/dream";
-  test::require_path(tool, "build the dream tool (cmake --build BUILD --target dream)");
-  const std::string base = work_dir() + "/run." + std::to_string(::getpid());
-  const std::string cmd = tool + " " + args + " > " + base + ".out 2> " + base + ".err";
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(base + ".out"), slurp(base + ".err")};
-}
+RunResult run_dream(const std::string& args) { return test::run_dream_tool(args, work_dir()); }
 
 std::string model_arg() { return "--model " + test::real_model_path(); }
 
 void check_rejected(const std::string& args, const std::string& expected_text) {
-  const std::string out = work_dir() + "/rejected.png";
-  std::remove(out.c_str());
-  const RunResult r = run_dream(args + " -o " + out);
-  INFO("dream " << args << "\nstderr: " << r.err);
-  CHECK(r.exit_code != 0);
-  CHECK(r.err.find(expected_text) != std::string::npos);
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one clear line
-  CHECK_FALSE(test::file_exists(out));
+  test::check_dream_rejected(args, work_dir() + "/rejected.png", expected_text, work_dir());
 }
 
 }  // namespace
