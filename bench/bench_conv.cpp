@@ -1,6 +1,6 @@
-// conv2d forward and backward-to-input on GoogLeNet's (bvlc_googlenet) real
-// layer shapes, at 224x224 input (the classification size) and 512x512 (a
-// typical DeepDream octave), under each GEMM backend built in.
+// conv2d forward and backward-to-input on every convolution of GoogLeNet
+// (bvlc_googlenet's 57 layer shapes), at 224x224 input (the classification
+// size) and 512x512 (a typical DeepDream octave), under each GEMM backend.
 // Counter GFLOP/s = 2*Co*Ci*kh*kw*Ho*Wo per call / time (for Winograd an
 // "effective" rate: it does fewer multiplications than that count).
 // 3x3 stride-1 layers also run .../gemm and .../winograd: each path alone.
@@ -18,27 +18,51 @@
 namespace {
 
 struct LayerShape {
-  const char* name;
+  std::string name;
   int64_t c_in, c_out, k, stride, pad;
   // Input spatial size at 224 and at 512 network input (Caffe ceil-mode pools:
-  // 224 -> 112 -> 56 -> 28 -> 14,  512 -> 256 -> 128 -> 64 -> 32).
+  // 224 -> 112 -> 56 -> 28 -> 14 -> 7,  512 -> 256 -> 128 -> 64 -> 32 -> 16).
   int64_t size_224, size_512;
 };
 
-const LayerShape kLayers[] = {
-    {"conv1/7x7_s2", 3, 64, 7, 2, 3, 224, 512},
-    {"conv2/3x3", 64, 192, 3, 1, 1, 56, 128},
-    {"inception_3a/3x3", 96, 128, 3, 1, 1, 28, 64},
-    {"inception_3b/3x3", 128, 192, 3, 1, 1, 28, 64},
-    {"inception_4a/3x3", 96, 208, 3, 1, 1, 14, 32},
-    {"inception_4b/3x3", 112, 224, 3, 1, 1, 14, 32},
-    {"inception_4c/3x3", 128, 256, 3, 1, 1, 14, 32},
-    {"inception_4c/5x5", 24, 64, 5, 1, 2, 14, 32},
-    {"inception_4c/1x1", 512, 128, 1, 1, 0, 14, 32},
-    {"inception_4c/3x3_reduce", 512, 128, 1, 1, 0, 14, 32},
-    {"inception_4c/5x5_reduce", 512, 24, 1, 1, 0, 14, 32},
-    {"inception_4c/pool_proj", 512, 64, 1, 1, 0, 14, 32},
+// One inception module's channel counts, as in bvlc_googlenet's deploy.prototxt.
+struct Inception {
+  const char* name;
+  int64_t c_in, c1x1, c3x3_reduce, c3x3, c5x5_reduce, c5x5, pool_proj;
+  int64_t size_224, size_512;
 };
+
+const Inception kInceptions[] = {
+    {"inception_3a", 192, 64, 96, 128, 16, 32, 32, 28, 64},
+    {"inception_3b", 256, 128, 128, 192, 32, 96, 64, 28, 64},
+    {"inception_4a", 480, 192, 96, 208, 16, 48, 64, 14, 32},
+    {"inception_4b", 512, 160, 112, 224, 24, 64, 64, 14, 32},
+    {"inception_4c", 512, 128, 128, 256, 24, 64, 64, 14, 32},
+    {"inception_4d", 512, 112, 144, 288, 32, 64, 64, 14, 32},
+    {"inception_4e", 528, 256, 160, 320, 32, 128, 128, 14, 32},
+    {"inception_5a", 832, 256, 160, 320, 32, 128, 128, 7, 16},
+    {"inception_5b", 832, 384, 192, 384, 48, 128, 128, 7, 16},
+};
+
+// Every convolution of the network, in network order (57 layers).
+std::vector<LayerShape> all_layers() {
+  std::vector<LayerShape> v = {
+      {"conv1/7x7_s2", 3, 64, 7, 2, 3, 224, 512},
+      {"conv2/3x3_reduce", 64, 64, 1, 1, 0, 56, 128},
+      {"conv2/3x3", 64, 192, 3, 1, 1, 56, 128},
+  };
+  for (const Inception& m : kInceptions) {
+    const std::string n = m.name;
+    const int64_t s224 = m.size_224, s512 = m.size_512;
+    v.push_back({n + "/1x1", m.c_in, m.c1x1, 1, 1, 0, s224, s512});
+    v.push_back({n + "/3x3_reduce", m.c_in, m.c3x3_reduce, 1, 1, 0, s224, s512});
+    v.push_back({n + "/3x3", m.c3x3_reduce, m.c3x3, 3, 1, 1, s224, s512});
+    v.push_back({n + "/5x5_reduce", m.c_in, m.c5x5_reduce, 1, 1, 0, s224, s512});
+    v.push_back({n + "/5x5", m.c5x5_reduce, m.c5x5, 5, 1, 2, s224, s512});
+    v.push_back({n + "/pool_proj", m.c_in, m.pool_proj, 1, 1, 0, s224, s512});
+  }
+  return v;
+}
 
 dream::Conv2dParams params_for(const LayerShape& l, int64_t size) {
   dream::Conv2dParams p;
@@ -134,7 +158,7 @@ void register_all() {
         ->UseRealTime();
     for (bool backward : {false, true})
       for (int64_t input : {224, 512})
-        for (const LayerShape& l : kLayers) {
+        for (const LayerShape& l : all_layers()) {
           const dream::Conv2dParams p = params_for(l, input == 224 ? l.size_224 : l.size_512);
           // Where Winograd applies, also each path alone (the dispatcher runs one of them).
           std::vector<Path> paths = {Path::Dispatch};

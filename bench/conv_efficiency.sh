@@ -3,7 +3,7 @@
 # this run (issue 5's target: >= 60% for GoogLeNet's shapes, forward and
 # backward-to-input). Builds bench_fma_peak and bench_conv (Release, benchmarks
 # on), then for each thread count: the peak of the widest SIMD level this CPU
-# has, and every conv layer at 512x512 network input through the dispatcher
+# has, and all 57 conv layers at 512x512 network input through the dispatcher
 # (what the engine runs; Winograd layers count direct-conv FLOPs, so theirs is
 # an "effective" rate and may exceed 100%).
 #
@@ -28,18 +28,25 @@ import json, sys
 tmp, size, threads = sys.argv[1], sys.argv[2], sys.argv[3:]
 print("| threads | layer (%s input) | forward GFLOP/s | %% of peak | backward-input GFLOP/s | %% of peak |" % size)
 print("|---|---|---|---|---|---|")
+summary = []
 for t in threads:
     peaks = {b["name"].split("/")[1]: b["GFLOP/s"] for b in json.load(open("%s/peak%s.json" % (tmp, t)))["benchmarks"]
              if "GFLOP/s" in b}
     level = next(l for l in ("avx512", "avx2", "scalar") if l in peaks)
     peak = peaks[level]
-    rows = {}
+    rows, below = {}, []
     for b in json.load(open("%s/conv%s.json" % (tmp, t)))["benchmarks"]:
         kind, layer = b["name"].split("/")[0], "/".join(b["name"].split("/")[1:-3])
         rows.setdefault(layer, {})[kind] = b["GFLOP/s"]
     for layer, r in rows.items():
         f, bw = r.get("forward"), r.get("backward_input")
         cell = lambda v: ("%.0f" % v, "%.0f%%" % (100 * v / peak)) if v else ("-", "-")
+        below += ["%s %s %.0f%%" % (layer, kind, 100 * v / peak)
+                  for kind, v in (("forward", f), ("backward-input", bw)) if v and v < 0.6 * peak]
         print("| %s | %s | %s | %s | %s | %s |" % ((t, layer) + cell(f) + cell(bw)))
     print("| %s | FMA peak (%s, measured) | %.0f | 100%% | | |" % (t, level, peak))
+    summary.append("%s thread(s): %d of %d layer directions below 60%% of peak%s" %
+                   (t, len(below), 2 * len(rows), (": " + ", ".join(below)) if below else ""))
+print()
+print("\n".join(summary))
 PY
