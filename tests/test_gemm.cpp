@@ -175,6 +175,44 @@ TEST_CASE("gemm_blocked's small-A path and the blocked path agree with gemm_ref 
   set_max_threads(restore);
 }
 
+TEST_CASE("gemm_blocked's small-K path (more rows than K, one K block) agrees with gemm_ref on both sides", "[gemm]") {
+  // With all of op(A) packed in one block, K <= kc (256) and M > K,
+  // gemm_blocked walks each row tile across a wide chunk of B
+  // (gemm_small_k_range); M <= K or K > kc keeps the other loops. GoogLeNet's
+  // narrow convolutions backward to the input are M = 192..832 rows, K = 16..48.
+  const GemmCase cases[] = {
+      {192, 300, 16, true, false, 1.0f, 0.0f},          {200, 517, 48, true, false, 2.0f, 1.0f, 1, 3, 5},
+      {49, 70, 48, false, false, 1.0f, 0.0f},           {48, 70, 48, false, false, 1.0f, 0.5f},
+      {270, 45, 256, true, false, 1.0f, 0.0f},          {260, 45, 257, true, false, 1.0f, 0.0f},
+      {97, 2100, 24, true, false, -1.0f, 0.0f, 0, 0, 9}, {832, 40, 32, true, true, 0.5f, 1.0f},
+      {64, 4099, 17, false, false, 1.0f, 1.0f},         {25, 1, 1, true, false, 1.0f, 0.0f},
+  };
+  // And a grid of tiny M and K around both the switch (M vs K) and the tile
+  // sizes, with column tails.
+  const int64_t ms[] = {1, 2, 13, 17, 47, 48, 49, 64};
+  const int64_t ks[] = {1, 2, 15, 16, 47, 48};
+  const int64_t ns[] = {1, 17, 33, 95};
+  const int restore = max_threads();
+  uint32_t seed = 5000;
+  for (int threads : {1, 2}) {
+    set_max_threads(threads);
+    for (SimdLevel level : supported_levels()) {
+      ScopedSimdLevel scoped(level);
+      INFO("threads=" << threads);
+      for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
+      for (int64_t m : ms)
+        for (int64_t k : ks)
+          for (int64_t n : ns) {
+            const bool trans_a = (m + k) % 2 == 0;
+            const float beta = n % 2 == 0 ? 0.0f : 1.0f;
+            const float alpha = k % 3 == 0 ? 1.0f : 0.75f;
+            check_against_ref(GemmCase{m, n, k, trans_a, false, alpha, beta, 0, 0, n % 3}, blocked, seed++);
+          }
+    }
+  }
+  set_max_threads(restore);
+}
+
 TEST_CASE("gemm dispatcher gives reference results with each backend", "[gemm]") {
   const GemmBackend saved = gemm_backend();
   for (GemmBackend backend : {GemmBackend::Blocked, GemmBackend::Blas}) {
