@@ -3,7 +3,9 @@
 // size) and 512x512 (a typical DeepDream octave), under each GEMM backend.
 // Counter GFLOP/s = 2*Co*Ci*kh*kw*Ho*Wo per call / time (for Winograd an
 // "effective" rate: it does fewer multiplications than that count).
-// 3x3 stride-1 layers also run .../gemm and .../winograd: each path alone.
+// 3x3 stride-1 layers also run .../gemm and .../winograd: each path alone;
+// layers the direct convolution supports with a kernel above 1x1 run
+// .../gemm and .../direct.
 //   bench_conv --benchmark_filter=forward/.*/224
 #include <benchmark/benchmark.h>
 
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "tensor/conv2d.h"
+#include "tensor/conv2d_direct.h"
 #include "tensor/conv2d_winograd.h"
 #include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
@@ -83,8 +86,20 @@ std::vector<float> filled(int64_t n, float scale) {
 
 // Which implementation a benchmark times: the dispatcher (conv2d_forward /
 // conv2d_backward_input), or one path alone to compare them.
-enum class Path { Dispatch, Gemm, Winograd };
-const char* path_tag(Path path) { return path == Path::Gemm ? "/gemm" : path == Path::Winograd ? "/winograd" : ""; }
+enum class Path { Dispatch, Gemm, Winograd, Direct };
+const char* path_tag(Path path) {
+  switch (path) {
+    case Path::Gemm:
+      return "/gemm";
+    case Path::Winograd:
+      return "/winograd";
+    case Path::Direct:
+      return "/direct";
+    case Path::Dispatch:
+      break;
+  }
+  return "";
+}
 
 void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend backend, bool backward, Path path) {
   dream::set_gemm_backend(backend);
@@ -99,6 +114,8 @@ void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend
         dream::conv2d_backward_input_gemm(p, y.data(), w.data(), x.data());
       } else if (path == Path::Winograd) {
         dream::conv2d_backward_input_winograd(p, y.data(), w.data(), x.data());
+      } else if (path == Path::Direct) {
+        dream::conv2d_backward_input_direct(p, y.data(), w.data(), x.data());
       } else {
         dream::conv2d_backward_input(p, y.data(), w.data(), x.data());
       }
@@ -108,6 +125,8 @@ void run_conv(benchmark::State& state, dream::Conv2dParams p, dream::GemmBackend
         dream::conv2d_forward_gemm(p, x.data(), w.data(), bias.data(), y.data());
       } else if (path == Path::Winograd) {
         dream::conv2d_forward_winograd(p, x.data(), w.data(), bias.data(), y.data());
+      } else if (path == Path::Direct) {
+        dream::conv2d_forward_direct(p, x.data(), w.data(), bias.data(), y.data());
       } else {
         dream::conv2d_forward(p, x.data(), w.data(), bias.data(), y.data());
       }
@@ -163,6 +182,8 @@ void register_all() {
           // Where Winograd applies, also each path alone (the dispatcher runs one of them).
           std::vector<Path> paths = {Path::Dispatch};
           if (dream::conv2d_winograd_supported(p)) paths = {Path::Dispatch, Path::Gemm, Path::Winograd};
+          if (dream::conv2d_direct_supported(p) && p.kh > 1) paths.push_back(Path::Direct);
+          if (paths.size() == 2) paths.insert(paths.begin() + 1, Path::Gemm);
           for (Path path : paths) {
             const std::string name = std::string(backward ? "backward_input/" : "forward/") + l.name + "/" +
                                      std::to_string(input) + "/" + tag + path_tag(path);

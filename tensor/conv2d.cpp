@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "tensor/conv2d_direct.h"
 #include "tensor/conv2d_winograd.h"
 #include "tensor/gemm.h"
 #include "tensor/im2col.h"
@@ -123,6 +124,10 @@ void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, cons
     conv2d_forward_winograd(p, in, w, bias, out);
     return;
   }
+  if (conv2d_direct_preferred(p)) {
+    conv2d_forward_direct(p, in, w, bias, out);
+    return;
+  }
   conv2d_forward_gemm(p, in, w, bias, out);
 }
 
@@ -181,6 +186,10 @@ void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const f
   p.validate();
   if (conv2d_winograd_preferred(p)) {
     conv2d_backward_input_winograd(p, grad_out, w, grad_in);
+    return;
+  }
+  if (conv2d_direct_backward_input_preferred(p)) {
+    conv2d_backward_input_direct(p, grad_out, w, grad_in);
     return;
   }
   conv2d_backward_input_gemm(p, grad_out, w, grad_in);

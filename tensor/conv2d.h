@@ -5,7 +5,9 @@
 // Kernels overwrite their outputs. The *_ref versions are naive loops kept as
 // the reference and tested against; the plain names dispatch to the fastest
 // path (1x1 -> direct GEMM; 3x3 stride 1 -> Winograd F(4x4,3x3) where it
-// wins, tensor/conv2d_winograd.h; else im2col + GEMM).
+// wins, tensor/conv2d_winograd.h; larger kernels, stride 1 or 2 -> direct
+// implicit-GEMM convolution where it wins, tensor/conv2d_direct.h; else
+// im2col + GEMM).
 #include <cstdint>
 
 namespace dream {
