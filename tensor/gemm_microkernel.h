@@ -28,12 +28,25 @@ namespace gemm_detail {
 using MicroKernelFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
                                float beta, int m, int n);
 
+// Cache lines of B a kernel prefetches for the packing that follows it, one
+// per step of its K loop: `count` lines (<= kc) in row order, from line
+// `line` of `row`, `lines` lines a row, rows `ld` floats apart.
+struct PrefetchWalk {
+  const float* row;
+  int64_t ld;
+  int64_t line, lines, count;
+};
+// As MicroKernelFn, also walking `pf`.
+using MicroKernelPrefetchFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
+                                       float beta, int m, int n, const PrefetchWalk& pf);
+
 constexpr int kMaxMicroRows = 16;
 constexpr int kMaxMicroVectors = 4;
 
 struct MicroKernel {
   // [r][v]: kernel for an r-row, v-vector tile (r = 1..mr, v = 1..nr / vector_width)
   MicroKernelFn by_tile[kMaxMicroRows + 1][kMaxMicroVectors + 1];
+  MicroKernelPrefetchFn by_tile_prefetch[kMaxMicroRows + 1][kMaxMicroVectors + 1];
   int mr, nr;        // full register tile
   int vector_width;  // floats per SIMD vector
 
@@ -52,9 +65,10 @@ const MicroKernel& micro_kernel_neon();
 // S: one of the simd:: structs; tile MR x (NV * S::width); A_STRIDE,
 // B_STRIDE: rows / columns of the packed micro-panels (>= the tile: the edge
 // kernels read full-size panels).
-template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
-                  int n) {
+// PF: also walk the PrefetchWalk (null when !PF).
+template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE, bool PF>
+inline void micro_kernel_body(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
+                              float beta, int m, int n, const PrefetchWalk* pf) {
   using V = typename S::V;
   constexpr int W = S::width;
   constexpr int NR = NV * W;
@@ -64,10 +78,22 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) acc[i][v] = S::zero();
 
+  const float* pf_row = PF ? pf->row : nullptr;
+  int64_t pf_line = PF ? pf->line : 0;
+  const int64_t pf_steps = PF ? pf->count : 0;
   for (int64_t p = 0; p < kc; ++p) {
     V bv[NV];
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * W);
+    if constexpr (PF) {
+      if (p < pf_steps) {
+        __builtin_prefetch(pf_row + pf_line * 16, 0, 2);  // to L2 (prefetcht1 on x86)
+        if (++pf_line == pf->lines) {
+          pf_line = 0;
+          pf_row += pf->ld;
+        }
+      }
+    }
 #pragma GCC unroll 32
     for (int i = 0; i < MR; ++i) {
       const V ai = S::broadcast(a[i]);
@@ -108,15 +134,29 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
     }
 }
 
+template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
+void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
+                  int n) {
+  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, false>(kc, a, b, c, ldc, alpha, beta, m, n, nullptr);
+}
+
+template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
+void micro_kernel_prefetch(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
+                           int m, int n, const PrefetchWalk& pf) {
+  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, true>(kc, a, b, c, ldc, alpha, beta, m, n, &pf);
+}
+
 // Fills row R of the table: kernels R x 1 .. R x NV vectors.
 template <class S, int MR, int NV, int R, int... V>
-void fill_tile_row(MicroKernelFn* row, std::integer_sequence<int, V...>) {
+void fill_tile_row(MicroKernelFn* row, MicroKernelPrefetchFn* row_prefetch, std::integer_sequence<int, V...>) {
   ((row[V + 1] = &micro_kernel<S, R, V + 1, MR, NV * S::width>), ...);
+  ((row_prefetch[V + 1] = &micro_kernel_prefetch<S, R, V + 1, MR, NV * S::width>), ...);
 }
 
 template <class S, int MR, int NV, int... R>
 void fill_tile_table(MicroKernel& k, std::integer_sequence<int, R...>) {
-  (fill_tile_row<S, MR, NV, R + 1>(k.by_tile[R + 1], std::make_integer_sequence<int, NV>{}), ...);
+  (fill_tile_row<S, MR, NV, R + 1>(k.by_tile[R + 1], k.by_tile_prefetch[R + 1], std::make_integer_sequence<int, NV>{}),
+   ...);
 }
 
 // The MicroKernel of full tile MR x (NV * S::width) with all its edge sizes.

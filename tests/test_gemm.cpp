@@ -159,6 +159,10 @@ TEST_CASE("gemm_blocked's small-A path and the blocked path agree with gemm_ref 
       {144, 95, 256, true, false, 1.0f, 0.0f},   {145, 31, 257, false, false, 1.0f, 1.0f},
       {128, 129, 256, false, true, 1.0f, 0.0f},  {129, 17, 255, true, true, 1.0f, 0.0f},
       {5, 4099, 3, false, false, 1.0f, 0.0f},    {13, 75, 1, false, false, 1.0f, -1.0f, 0, 0, 5},
+      // Several column chunks and K blocks with B not transposed: each block's
+      // kernels prefetch the next block's lines (tails not a multiple of 16).
+      {16, 600, 700, false, false, 1.0f, 1.0f, 0, 3, 0}, {1, 533, 600, true, false, 1.0f, 0.0f},
+      {48, 1001, 832, true, false, 0.5f, 0.0f, 0, 0, 2},
   };
   const int restore = max_threads();
   uint32_t seed = 3000;
