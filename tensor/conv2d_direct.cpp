@@ -1,21 +1,25 @@
 // The direct convolution's driver: weights packed once per call as the
 // tile's A panels, the output rows of an image cut into bands, and per band
 // (each on one thread, with its own workspace) the input rows it needs
-// copied into a zero-padded, column-phase-split buffer, then every tile
-// (MR output channels x NV vectors of output pixels) run over it.
+// copied once into a zero-padded, column-phase-split buffer, then every tile
+// (MR output channels x NV vectors of output pixels) of every pass run over
+// it. The forward and the stride-1 backward are one pass; the stride-2
+// backward is four (one per phase of grad_in), sharing the band.
 //
 // Band buffer layout (s = stride, 1 or 2; per input channel ci):
 //   band[ci * s * plane + phase * plane + r * row + j]
-//     = input(ci, y0 * s + r - pad_top, s * j + phase - pad_left), 0 outside,
-// for band rows r < (rows - 1) * s + kh, so tap (ci, ky, kx) of the output
-// pixels (y, x .. x + width) is the contiguous run at
-//   (y - y0) * s * row + x  +  ci * s * plane + (kx % s) * plane + ky * row + kx / s,
-// the second term being the same for every pixel: the tap's k offset.
+//     = input(ci, u0 * s + r - pad_top, s * j + phase - pad_left), 0 outside,
+// so tap (ci, ky, kx) of the output pixels (u, v .. v + width) of a pass is
+// the contiguous run at
+//   ((u - u0) * s + row_shift) * row + col_shift + v
+//     + ci * s * plane + (kx % s) * plane + ky * row + kx / s,
+// the second line being the same for every pixel: the tap's k offset.
 #include "tensor/conv2d_direct.h"
 
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tensor/conv2d_direct_kernels.h"
@@ -40,14 +44,24 @@ constexpr int64_t kMinBandRows = 8;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// One convolution as the tiles see it: square stride 1 or 2, dilation 1, pads
-// of any sign (the source is read as zero outside (h_in, w_in)), and any
-// output size.
-struct Geometry {
-  int64_t c_in, h_in, w_in;
-  int64_t c_out, kh, kw, stride;
-  int64_t pad_top, pad_left;
+// The source the band is copied from: c_in planes of h x w, read with
+// stride s (1 or 2: the number of column phases) from the origin
+// (-pad_top, -pad_left); zero outside the plane.
+struct Source {
+  int64_t c_in, h, w, stride, pad_top, pad_left;
+};
+
+// One set of tiles over the band: a convolution with its own taps, packed
+// weights (A panels of the kernel's mr rows) and output placement. Output
+// pixel (u, v) of channel o reads band taps from
+//   band row (u - u0) * s + row_shift + ky, phase kx % s, phase column v + col_shift + kx / s
+// and is written to out[o * ldo + (step * u + y0) * out_row + step * v + x0].
+struct Pass {
+  int64_t c_out, kh, kw;
   int64_t h_out, w_out;
+  int64_t row_shift, col_shift;
+  const float* a;
+  int64_t step, y0, x0;
 };
 
 float* weight_workspace(int64_t floats) {
@@ -60,58 +74,76 @@ float* band_workspace(int64_t floats) {
   return buffer.get(floats);
 }
 
-float* phase_workspace(int64_t floats) {
+// Stride-2 outputs of one band before they are interleaved into the image.
+float* spread_workspace(int64_t floats) {
   thread_local ScratchBuffer buffer;
   return buffer.get(floats);
 }
 
-// A panels of mr rows: a[q * k * mr + p * mr + r] = tap(o = q * mr + r, i, ky, kx)
-// with p = (i * kh + ky) * kw + kx; rows past c_out are zero.
-template <class Tap>
-const float* pack_weights(const Geometry& g, int mr, Tap tap) {
-  const int64_t k = g.c_in * g.kh * g.kw, panels = ceil_div(g.c_out, mr);
-  float* a = weight_workspace(panels * k * mr);
-  for (int64_t q = 0; q < panels; ++q)
-    for (int64_t i = 0; i < g.c_in; ++i)
-      for (int64_t ky = 0; ky < g.kh; ++ky)
-        for (int64_t kx = 0; kx < g.kw; ++kx) {
-          float* dst = a + q * k * mr + ((i * g.kh + ky) * g.kw + kx) * mr;
-          for (int r = 0; r < mr; ++r) {
-            const int64_t o = q * mr + r;
-            dst[r] = o < g.c_out ? tap(o, i, ky, kx) : 0.0f;
-          }
-        }
-  return a;
+// Floats of A panels for c_out x (c_in * taps) weights in panels of mr rows.
+int64_t packed_floats(int64_t c_out, int64_t c_in, int64_t taps, int mr) {
+  return ceil_div(c_out, mr) * mr * c_in * taps;
 }
 
-// out (c_out planes of channel stride ldo, rows of out_row floats) = the
-// convolution g of src (c_in x h_in x w_in) with the packed panels a (+ bias).
+// A panels of mr rows into a: a[q * k * mr + p * mr + r] = tap(o = q * mr + r, i, ky, kx)
+// with p = (i * kh + ky) * kw + kx, k = c_in * kh * kw; rows past c_out are zero.
+template <class Tap>
+void pack_weights(int64_t c_out, int64_t c_in, int64_t kh, int64_t kw, int mr, Tap tap, float* a) {
+  const int64_t k = c_in * kh * kw, panels = ceil_div(c_out, mr);
+  for (int64_t q = 0; q < panels; ++q)
+    for (int64_t i = 0; i < c_in; ++i)
+      for (int64_t ky = 0; ky < kh; ++ky)
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          float* dst = a + q * k * mr + ((i * kh + ky) * kw + kx) * mr;
+          for (int r = 0; r < mr; ++r) {
+            const int64_t o = q * mr + r;
+            dst[r] = o < c_out ? tap(o, i, ky, kx) : 0.0f;
+          }
+        }
+}
+
+// out (channel stride ldo, rows of out_row floats) = every pass over src.
+// The passes' output rows u are cut into bands of the same rows for all of
+// them; each band copies its source rows once and runs every pass on them.
 class DirectRun {
  public:
-  DirectRun(const Geometry& g, const DirectKernels& kern, int width, const float* a)
-      : g_(g), kern_(kern), width_(width), a_(a) {
-    const int64_t s = g.stride;
-    vectors_per_row_ = ceil_div(g.w_out, width);
-    row_ = ceil_div((vectors_per_row_ * width - 1) * s + g.kw, s);
-    const int64_t row_floats = g.c_in * s * row_;  // per band input row
+  DirectRun(const Source& src, std::vector<Pass> passes, const DirectKernels& kern, int width)
+      : src_(src), passes_(std::move(passes)), kern_(kern), width_(width) {
+    const int64_t s = src.stride;
+    int64_t h_out = 0, halo = 0;  // band rows = (rows - 1) * s + halo
+    row_ = 0;
+    for (const Pass& q : passes_) {
+      const int64_t vectors = ceil_div(q.w_out, width);
+      row_ = std::max(row_, q.col_shift + ceil_div((vectors * width - 1) * s + q.kw, s));
+      h_out = std::max(h_out, q.h_out);
+      halo = std::max(halo, q.row_shift + q.kh);
+      flops_ += 2.0 * q.c_out * src.c_in * q.kh * q.kw * q.h_out * q.w_out;
+    }
+    const int64_t row_floats = src.c_in * s * row_;  // per band row
     // Output rows per band: within the budget, then a whole number of bands
     // per thread (all the same size) when there is enough work to share.
-    rows_ = std::min(g.h_out, std::max(kMinBandRows, (kBandBudgetFloats / row_floats - g.kh) / s + 1));
-    int64_t bands = ceil_div(g.h_out, rows_);
+    rows_ = std::min(h_out, std::max(kMinBandRows, (kBandBudgetFloats / row_floats - halo) / s + 1));
+    int64_t bands = ceil_div(h_out, rows_);
     const int64_t threads = max_threads();
-    const double flops = 2.0 * g.c_out * g.c_in * g.kh * g.kw * g.h_out * g.w_out;
-    if (threads > 1 && flops >= 1.0e6 && g.h_out >= threads) bands = ceil_div(bands, threads) * threads;
-    rows_ = ceil_div(g.h_out, bands);
-    bands_ = ceil_div(g.h_out, rows_);
-    plane_ = ((rows_ - 1) * s + g.kh) * row_;
-    if (g.c_in * s * plane_ > std::numeric_limits<int32_t>::max())
-      throw Error("conv2d direct: a band of " + std::to_string(g.c_in * s * plane_) + " floats exceeds int32 offsets");
-    koff_.resize(static_cast<size_t>(g.c_in * g.kh * g.kw));
-    for (int64_t i = 0; i < g.c_in; ++i)
-      for (int64_t ky = 0; ky < g.kh; ++ky)
-        for (int64_t kx = 0; kx < g.kw; ++kx)
-          koff_[(i * g.kh + ky) * g.kw + kx] =
-              static_cast<int32_t>(i * s * plane_ + (kx % s) * plane_ + ky * row_ + kx / s);
+    if (threads > 1 && flops_ >= 1.0e6 && h_out >= threads) bands = ceil_div(bands, threads) * threads;
+    rows_ = ceil_div(h_out, bands);
+    bands_ = ceil_div(h_out, rows_);
+    band_rows_ = (rows_ - 1) * s + halo;
+    plane_ = band_rows_ * row_;
+    if (src.c_in * s * plane_ > std::numeric_limits<int32_t>::max())
+      throw Error("conv2d direct: a band of " + std::to_string(src.c_in * s * plane_) +
+                  " floats exceeds int32 offsets");
+    for (const Pass& q : passes_) {
+      spread_off_.push_back(spread_floats_);
+      if (q.step != 1) spread_floats_ += q.c_out * rows_ * ceil_div(q.w_out, width) * width;
+      std::vector<int32_t> koff(static_cast<size_t>(src.c_in * q.kh * q.kw));
+      for (int64_t i = 0; i < src.c_in; ++i)
+        for (int64_t ky = 0; ky < q.kh; ++ky)
+          for (int64_t kx = 0; kx < q.kw; ++kx)
+            koff[(i * q.kh + ky) * q.kw + kx] =
+                static_cast<int32_t>(i * s * plane_ + (kx % s) * plane_ + ky * row_ + kx / s);
+      koff_.push_back(std::move(koff));
+    }
   }
 
   void image(const float* src, const float* bias, float* out, int64_t ldo, int64_t out_row) const {
@@ -122,35 +154,49 @@ class DirectRun {
 
  private:
   void band(const float* src, const float* bias, float* out, int64_t ldo, int64_t out_row, int64_t b) const {
-    const int64_t y0 = b * rows_, y1 = std::min(g_.h_out, y0 + rows_);
-    if (y0 >= y1) return;
-    const int64_t s = g_.stride, w = width_;
-    float* x = band_workspace(g_.c_in * s * plane_);
-    fill_band(src, y0, (y1 - y0 - 1) * s + g_.kh, x);
+    const int64_t u0 = b * rows_;
+    float* x = band_workspace(src_.c_in * src_.stride * plane_);
+    fill_band(src, u0, x);
+    float* spread = spread_floats_ > 0 ? spread_workspace(spread_floats_) : nullptr;
+    for (size_t i = 0; i < passes_.size(); ++i) {
+      const Pass& q = passes_[i];
+      const int64_t u1 = std::min(q.h_out, u0 + rows_);
+      if (u0 < u1)
+        run_pass(q, koff_[i].data(), x, u0, u1, bias, q.step == 1 ? nullptr : spread + spread_off_[i], out, ldo,
+                 out_row);
+    }
+    if (spread) interleave(spread, u0, out, ldo, out_row);
+  }
 
+  // Output rows [u0, u1) of pass q: straight into the image when its step is
+  // 1, else into its dense block of `spread`: (o, u - u0, v) with rows of
+  // whole vectors, channels rows_ rows apart.
+  void run_pass(const Pass& q, const int32_t* koff, const float* x, int64_t u0, int64_t u1, const float* bias,
+                float* spread, float* out, int64_t ldo, int64_t out_row) const {
+    const int64_t s = src_.stride, w = width_;
+    const int64_t vectors = ceil_div(q.w_out, w), count = (u1 - u0) * vectors;
     thread_local std::vector<int64_t> voff, ooff;
     thread_local std::vector<int> valid;
-    const int64_t count = (y1 - y0) * vectors_per_row_;
     voff.resize(static_cast<size_t>(count)), ooff.resize(static_cast<size_t>(count));
     valid.resize(static_cast<size_t>(count));
-    for (int64_t y = y0, i = 0; y < y1; ++y)
-      for (int64_t v = 0; v < vectors_per_row_; ++v, ++i) {
-        voff[i] = (y - y0) * s * row_ + v * w;
-        ooff[i] = y * out_row + v * w;
-        valid[i] = static_cast<int>(std::min(w, g_.w_out - v * w));
+    for (int64_t u = u0, i = 0; u < u1; ++u)
+      for (int64_t v = 0; v < vectors; ++v, ++i) {
+        voff[i] = ((u - u0) * s + q.row_shift) * row_ + q.col_shift + v * w;
+        ooff[i] = spread ? i * w : (u + q.y0) * out_row + q.x0 + v * w;
+        valid[i] = static_cast<int>(std::min(w, q.w_out - v * w));
       }
 
-    const int mr = kern_.mr, nv = kern_.nv;
     // Panel by panel, so the panel's A (k x mr floats) stays in cache while
     // the band's tiles stream past it. (Blocking K to keep A in L1 measured
     // slower: each block re-reads and re-writes the band's outputs.)
-    const int64_t k = g_.c_in * g_.kh * g_.kw;
+    const int mr = kern_.mr, nv = kern_.nv;
+    const int64_t k = src_.c_in * q.kh * q.kw;
     DirectTileArgs t;
-    t.x = x, t.koff = koff_.data(), t.k = k, t.ldo = ldo;
-    for (int64_t o = 0; o < g_.c_out; o += mr) {
-      const int rows = static_cast<int>(std::min<int64_t>(mr, g_.c_out - o));
-      t.a = a_ + (o / mr) * k * mr;
-      t.out = out + o * ldo;
+    t.x = x, t.koff = koff, t.k = k, t.ldo = spread ? rows_ * vectors * w : ldo;
+    for (int64_t o = 0; o < q.c_out; o += mr) {
+      const int rows = static_cast<int>(std::min<int64_t>(mr, q.c_out - o));
+      t.a = q.a + (o / mr) * k * mr;
+      t.out = (spread ? spread : out) + o * t.ldo;
       t.bias = bias ? bias + o : nullptr;
       for (int64_t i = 0; i < count; i += nv) {
         const int vecs = static_cast<int>(std::min<int64_t>(nv, count - i));
@@ -160,27 +206,45 @@ class DirectRun {
     }
   }
 
-  // Band rows [0, rows_in) of every channel: source row y0 * s + r - pad_top,
+  // The spread passes' band rows into the image: output row step * u + y0,
+  // columns step * v + x0. (Weaving the even and odd column phases of a row
+  // together in one loop of whole-vector stores measured no faster.)
+  void interleave(const float* spread, int64_t u0, float* out, int64_t ldo, int64_t out_row) const {
+    for (size_t i = 0; i < passes_.size(); ++i) {
+      const Pass& q = passes_[i];
+      const int64_t u1 = std::min(q.h_out, u0 + rows_);
+      if (q.step == 1 || u0 >= u1) continue;
+      const int64_t row = ceil_div(q.w_out, width_) * width_, ld = rows_ * row;
+      for (int64_t o = 0; o < q.c_out; ++o)
+        for (int64_t u = u0; u < u1; ++u) {
+          const float* from = spread + spread_off_[i] + o * ld + (u - u0) * row;
+          float* to = out + o * ldo + (q.step * u + q.y0) * out_row + q.x0;
+          for (int64_t v = 0; v < q.w_out; ++v) to[q.step * v] = from[v];
+        }
+    }
+  }
+
+  // Band rows [0, band_rows_) of every channel: source row u0 * s + r - pad_top,
   // split into s column phases, zero outside the source.
-  void fill_band(const float* src, int64_t y0, int64_t rows_in, float* x) const {
-    const int64_t s = g_.stride, hw = g_.h_in * g_.w_in;
-    for (int64_t ci = 0; ci < g_.c_in; ++ci)
-      for (int64_t r = 0; r < rows_in; ++r) {
-        const int64_t sy = y0 * s + r - g_.pad_top;
-        const bool inside = sy >= 0 && sy < g_.h_in;
+  void fill_band(const float* src, int64_t u0, float* x) const {
+    const int64_t s = src_.stride, hw = src_.h * src_.w;
+    for (int64_t ci = 0; ci < src_.c_in; ++ci)
+      for (int64_t r = 0; r < band_rows_; ++r) {
+        const int64_t sy = u0 * s + r - src_.pad_top;
+        const bool inside = sy >= 0 && sy < src_.h;
         for (int64_t ph = 0; ph < s; ++ph) {
           float* dst = x + ci * s * plane_ + ph * plane_ + r * row_;
           // Phase column j reads source column s * j + ph - pad_left: inside
           // for j in [j0, j1).
-          const int64_t first = g_.pad_left - ph;  // s * j0 >= first
+          const int64_t first = src_.pad_left - ph;  // s * j0 >= first
           const int64_t j0 = std::clamp<int64_t>(first <= 0 ? 0 : ceil_div(first, s), 0, row_);
-          const int64_t j1 = std::clamp<int64_t>(ceil_div(g_.w_in + g_.pad_left - ph, s), j0, row_);
+          const int64_t j1 = std::clamp<int64_t>(ceil_div(src_.w + src_.pad_left - ph, s), j0, row_);
           if (!inside || j0 == j1) {
             std::fill(dst, dst + row_, 0.0f);
             continue;
           }
           std::fill(dst, dst + j0, 0.0f);
-          const float* from = src + ci * hw + sy * g_.w_in + s * j0 + ph - g_.pad_left;
+          const float* from = src + ci * hw + sy * src_.w + s * j0 + ph - src_.pad_left;
           if (s == 1) {
             std::copy(from, from + (j1 - j0), dst + j0);
           } else {
@@ -191,12 +255,15 @@ class DirectRun {
       }
   }
 
-  Geometry g_;
+  Source src_;
+  std::vector<Pass> passes_;
   const DirectKernels& kern_;
   int64_t width_;
-  const float* a_;
-  int64_t vectors_per_row_, row_, rows_, bands_, plane_;
-  std::vector<int32_t> koff_;
+  double flops_ = 0.0;
+  int64_t row_, rows_, bands_, band_rows_, plane_;
+  std::vector<std::vector<int32_t>> koff_;
+  std::vector<int64_t> spread_off_;  // per pass, in spread_workspace
+  int64_t spread_floats_ = 0;
 };
 
 void require_supported(const Conv2dParams& p, const char* entry) {
@@ -232,8 +299,8 @@ bool conv2d_direct_supported(const Conv2dParams& p) {
 //  - backward to input, stride-1 5x5 from 16x16 up: 90-125 -> 120-160
 //    (5a at 16x16: equal); at 14x14 it wins or loses by 10% depending on
 //    the layer, and it loses on every 3x3.
-//  - conv1's stride-2 backward (four phase convolutions that each copy all
-//    of grad_out) loses: 107 -> 82.
+//  - conv1's stride-2 backward (four phase passes of 3 output channels, the
+//    narrow 3-row tile) only ties: 100 -> 95-105; it stays on im2col.
 bool conv2d_direct_preferred(const Conv2dParams& p) {
   if (!conv2d_direct_supported(p) || p.kh != p.kw || p.w_out() < 14) return false;
   return p.kh >= 5 || (p.kh == 3 && p.stride_h == 1);
@@ -245,16 +312,17 @@ bool conv2d_direct_backward_input_preferred(const Conv2dParams& p) {
 
 void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out) {
   require_supported(p, "conv2d_forward_direct");
-  const Geometry g{p.c_in,     p.h_in,    p.w_in,     p.c_out,   p.kh,     p.kw,
-                   p.stride_h, p.pad_top, p.pad_left, p.h_out(), p.w_out()};
   const auto& set = kernel_set();
-  const DirectKernels& kern = kernels_for(set, g.c_out);
-  const float* a = pack_weights(g, kern.mr, [&](int64_t o, int64_t i, int64_t ky, int64_t kx) {
-    return w[((o * p.c_in + i) * p.kh + ky) * p.kw + kx];
-  });
-  const DirectRun run(g, kern, set.width, a);
-  const int64_t in_image = p.c_in * p.h_in * p.w_in, hw_out = g.h_out * g.w_out;
-  for (int64_t n = 0; n < p.n; ++n) run.image(in + n * in_image, bias, out + n * p.c_out * hw_out, hw_out, g.w_out);
+  const DirectKernels& kern = kernels_for(set, p.c_out);
+  float* a = weight_workspace(packed_floats(p.c_out, p.c_in, p.kh * p.kw, kern.mr));
+  pack_weights(
+      p.c_out, p.c_in, p.kh, p.kw, kern.mr,
+      [&](int64_t o, int64_t i, int64_t ky, int64_t kx) { return w[((o * p.c_in + i) * p.kh + ky) * p.kw + kx]; }, a);
+  const int64_t ho = p.h_out(), wo = p.w_out();
+  const Source src{p.c_in, p.h_in, p.w_in, p.stride_h, p.pad_top, p.pad_left};
+  const DirectRun run(src, {Pass{p.c_out, p.kh, p.kw, ho, wo, 0, 0, a, 1, 0, 0}}, kern, set.width);
+  const int64_t in_image = p.c_in * p.h_in * p.w_in, hw_out = ho * wo;
+  for (int64_t n = 0; n < p.n; ++n) run.image(in + n * in_image, bias, out + n * p.c_out * hw_out, hw_out, wo);
 }
 
 void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in) {
@@ -265,51 +333,54 @@ void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, 
   // oy = u + cy - j, cy = (py + pad_top - ry) / s: with a = nj - 1 - j that is
   // a stride-1 correlation of grad_out (pad nj - 1 - cy) with the sub-filter
   // w(co, ci, ry + s * (nj - 1 - a), ...). For s = 1 the one phase is the
-  // rotated-filter convolution.
+  // rotated-filter convolution. All phases run as passes over one band of
+  // grad_out, padded by the largest of their pads.
   const int64_t s = p.stride_h, ho = p.h_out(), wo = p.w_out();
   const int64_t hw_in = p.h_in * p.w_in, hw_out = ho * wo;
   const auto& set = kernel_set();
   const DirectKernels& kern = kernels_for(set, p.c_in);
+  struct Phase {
+    int64_t py, px, ry, rx, nj, ni, pad_y, pad_x, hu, wu;
+  };
+  std::vector<Phase> phases;
+  int64_t pad_y = 0, pad_x = 0, floats = 0;
   for (int64_t py = 0; py < s; ++py)
     for (int64_t px = 0; px < s; ++px) {
-      const int64_t ry = (py + p.pad_top) % s, rx = (px + p.pad_left) % s;
-      const int64_t nj = ceil_div(p.kh - ry, s), ni = ceil_div(p.kw - rx, s);
-      const int64_t cy = (py + p.pad_top - ry) / s, cx = (px + p.pad_left - rx) / s;
-      const int64_t hu = ceil_div(p.h_in - py, s), wu = ceil_div(p.w_in - px, s);
-      if (hu <= 0 || wu <= 0) continue;
-      if (nj <= 0 || ni <= 0) {  // no tap reaches this phase
+      Phase f;
+      f.py = py, f.px = px, f.ry = (py + p.pad_top) % s, f.rx = (px + p.pad_left) % s;
+      f.nj = ceil_div(p.kh - f.ry, s), f.ni = ceil_div(p.kw - f.rx, s);
+      f.pad_y = f.nj - 1 - (py + p.pad_top - f.ry) / s, f.pad_x = f.ni - 1 - (px + p.pad_left - f.rx) / s;
+      f.hu = ceil_div(p.h_in - py, s), f.wu = ceil_div(p.w_in - px, s);
+      if (f.hu <= 0 || f.wu <= 0) continue;
+      if (f.nj <= 0 || f.ni <= 0) {  // no tap reaches this phase (kernel smaller than the stride)
         for (int64_t n = 0; n < p.n; ++n)
           for (int64_t ci = 0; ci < p.c_in; ++ci)
-            for (int64_t u = 0; u < hu; ++u)
-              for (int64_t v = 0; v < wu; ++v)
-                grad_in[(n * p.c_in + ci) * hw_in + (s * u + py) * p.w_in + s * v + px] = 0;
+            for (int64_t u = 0; u < f.hu; ++u)
+              for (int64_t v = 0; v < f.wu; ++v)
+                grad_in[(n * p.c_in + ci) * hw_in + (s * u + py) * p.w_in + s * v + px] = 0.0f;
         continue;
       }
-      const Geometry g{p.c_out, ho, wo, p.c_in, nj, ni, 1, nj - 1 - cy, ni - 1 - cx, hu, wu};
-      const float* a = pack_weights(g, kern.mr, [&](int64_t o, int64_t i, int64_t ty, int64_t tx) {
-        return w[((i * p.c_in + o) * p.kh + ry + s * (nj - 1 - ty)) * p.kw + rx + s * (ni - 1 - tx)];
-      });
-      const DirectRun run(g, kern, set.width, a);
-      for (int64_t n = 0; n < p.n; ++n) {
-        const float* dy = grad_out + n * p.c_out * hw_out;
-        float* dx = grad_in + n * p.c_in * hw_in;
-        if (s == 1) {
-          run.image(dy, nullptr, dx, hw_in, p.w_in);
-          continue;
-        }
-        // Into a dense (Ci, hu, wu) phase, then interleaved into grad_in.
-        float* phase = phase_workspace(p.c_in * hu * wu);
-        run.image(dy, nullptr, phase, hu * wu, wu);
-        parallel_for(p.c_in * hu, wu, [&](int64_t begin, int64_t end) {
-          for (int64_t cu = begin; cu < end; ++cu) {
-            const int64_t ci = cu / hu, u = cu % hu;
-            const float* from = phase + cu * wu;
-            float* to = dx + ci * hw_in + (s * u + py) * p.w_in + px;
-            for (int64_t v = 0; v < wu; ++v) to[s * v] = from[v];
-          }
-        });
-      }
+      phases.push_back(f);
+      pad_y = std::max(pad_y, f.pad_y), pad_x = std::max(pad_x, f.pad_x);
+      floats += packed_floats(p.c_in, p.c_out, f.nj * f.ni, kern.mr);
     }
+  if (phases.empty()) return;
+  float* a = weight_workspace(floats);
+  std::vector<Pass> passes;
+  for (const Phase& f : phases) {
+    pack_weights(
+        p.c_in, p.c_out, f.nj, f.ni, kern.mr,
+        [&](int64_t o, int64_t i, int64_t ty, int64_t tx) {
+          return w[((i * p.c_in + o) * p.kh + f.ry + s * (f.nj - 1 - ty)) * p.kw + f.rx + s * (f.ni - 1 - tx)];
+        },
+        a);
+    passes.push_back(Pass{p.c_in, f.nj, f.ni, f.hu, f.wu, pad_y - f.pad_y, pad_x - f.pad_x, a, s, f.py, f.px});
+    a += packed_floats(p.c_in, p.c_out, f.nj * f.ni, kern.mr);
+  }
+  const Source src{p.c_out, ho, wo, 1, pad_y, pad_x};
+  const DirectRun run(src, std::move(passes), kern, set.width);
+  for (int64_t n = 0; n < p.n; ++n)
+    run.image(grad_out + n * p.c_out * hw_out, nullptr, grad_in + n * p.c_in * hw_in, hw_in, p.w_in);
 }
 
 }  // namespace dream
