@@ -3,7 +3,8 @@
 //           dL/dparts[i] = channel range i of dL/dy (a view when N = 1, else a
 //           split copy; keeps nothing)
 //   slice:  x (1, C, H, W) -> y = channels [begin, end) of x, a view sharing x's storage
-//           dL/dx = zeros of x's shape with dL/dy written into [begin, end)
+//           dL/dx = zeros of x's shape with dL/dy added into [begin, end);
+//           several slices of one x fill one gradient tensor (accumulate_grad_channels)
 #include <string>
 
 #include "autograd/op_support.h"
@@ -67,14 +68,9 @@ Variable slice_channels(Tape& t, const Variable& x, int64_t begin, int64_t end) 
     throw Error("slice_channels: channels [" + std::to_string(begin) + ", " + std::to_string(end) +
                 ") of an input of shape " + shape_string(x.shape()) + " (needs N = 1 and 0 <= begin < end <= C)");
   Tensor y = x.value().channels(begin, end);
-  const Shape xshape = x.shape();
   GradSlot xs = x.grad_slot();
-  return t.record("slice_channels", std::move(y), {x}, [xshape, begin, end, xs](const Tensor& grad_out) {
-    if (!wants_grad(xs)) return;
-    Tensor gx(xshape);  // zero outside the slice
-    gx.channels(begin, end).copy_from(grad_out);
-    accumulate_grad(xs, std::move(gx));
-  });
+  return t.record("slice_channels", std::move(y), {x},
+                  [begin, xs](const Tensor& grad_out) { accumulate_grad_channels(xs, begin, grad_out); });
 }
 
 }  // namespace dream::autograd

@@ -86,4 +86,17 @@ void accumulate_grad(const GradSlot& slot, Tensor g) {
   }
 }
 
+void accumulate_grad_channels(const GradSlot& slot, int64_t begin, const Tensor& g) {
+  if (!wants_grad(slot)) return;
+  const Shape& full = slot->shape;
+  const Shape& part = g.shape();
+  if (full.size() != 4 || part.size() != 4 || full[0] != 1 || part[0] != 1 || full[2] != part[2] ||
+      full[3] != part[3] || begin < 0 || begin + part[1] > full[1])
+    throw Error("autograd: gradient of shape " + shape_string(part) + " for channels from " + std::to_string(begin) +
+                " of a value of shape " + shape_string(full));
+  if (slot->grad.empty()) slot->grad = Tensor(full);
+  Tensor dst = slot->grad.channels(begin, begin + part[1]);
+  add(g.numel(), dst.data(), g.data(), dst.data());
+}
+
 }  // namespace dream::autograd

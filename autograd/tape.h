@@ -87,5 +87,10 @@ class Tape {
 // tensor nobody else writes). No-op when the cell needs no gradient.
 void accumulate_grad(const GradSlot& slot, Tensor g);
 inline bool wants_grad(const GradSlot& slot) { return slot && slot->requires_grad; }
+// For backward closures of channel slices: add g (1 x c x H x W) into
+// channels [begin, begin + c) of the cell's gradient (1 x C x H x W), which
+// starts as zeros of the cell's shape. Several slices of one value then build
+// a single gradient tensor in place instead of one full-size tensor each.
+void accumulate_grad_channels(const GradSlot& slot, int64_t begin, const Tensor& g);
 
 }  // namespace dream::autograd
