@@ -24,6 +24,8 @@ class Conv2d : public Layer {
   const std::string& name() const { return name_; }
   const Tensor& weight() const { return weight_; }
   const Tensor& bias() const { return bias_; }
+  int64_t stride() const { return stride_; }
+  int64_t pad() const { return pad_; }
 
  private:
   Variable run(Tape& tape, const Variable& input, bool fuse_relu) const;

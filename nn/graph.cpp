@@ -5,6 +5,7 @@
 #include <set>
 
 #include "nn/conv2d.h"
+#include "nn/pointwise_fusion.h"
 #include "nn/profile.h"
 
 namespace dream::nn {
@@ -125,6 +126,18 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
     for (int j : nodes_[i].inputs)
       if (j >= 0 && --pending[j] == 0 && !requested.count(j)) value[j] = Variable();
   };
+  // The ReLU that conv node i can run fused with: its only needed reader,
+  // when nobody asked for the conv's own (pre-ReLU) blob; else -1.
+  auto fusable_relu = [&](int i) {
+    if (requested.count(i)) return -1;
+    int readers = 0, reader = -1;
+    for (int c : nodes_[i].consumers)
+      if (need[c]) {
+        ++readers;
+        reader = c;
+      }
+    return readers == 1 && nodes_[reader].layer->kind() == "ReLU" ? reader : -1;
+  };
   for (int i = 0; i < n; ++i) {
     if (!need[i] || done[i]) continue;
     const Node& node = nodes_[i];
@@ -133,15 +146,39 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
 
     // Fuse conv + ReLU when nobody asked for (or reads) the pre-ReLU blob.
     const auto* conv = dynamic_cast<const Conv2d*>(node.layer.get());
-    int relu = -1;
-    if (conv && !requested.count(i)) {
-      int needed_readers = 0;
-      for (int c : node.consumers)
-        if (need[c]) {
-          ++needed_readers;
-          relu = c;
-        }
-      if (needed_readers != 1 || nodes_[relu].layer->kind() != "ReLU") relu = -1;
+    const int relu = conv ? fusable_relu(i) : -1;
+    // Sibling 1x1 convs (same input, each into its own fusable ReLU) run as
+    // one stacked convolution (nn/pointwise_fusion.h).
+    std::vector<int> group;
+    if (relu >= 0 && args.at(0).shape().at(0) == 1 && PointwiseFusion::stackable(*conv)) {
+      group.push_back(i);
+      for (int j = i + 1; j < n; ++j) {
+        if (!need[j] || done[j] || nodes_[j].inputs != node.inputs) continue;
+        const auto* sibling = dynamic_cast<const Conv2d*>(nodes_[j].layer.get());
+        if (sibling && PointwiseFusion::stackable(*sibling) && fusable_relu(j) >= 0) group.push_back(j);
+      }
+    }
+    if (group.size() > 1) {
+      std::vector<const Conv2d*> convs;
+      double flops = 0.0;
+      for (int j : group) {
+        convs.push_back(static_cast<const Conv2d*>(nodes_[j].layer.get()));
+        flops += layer_flops(*convs.back(), args.at(0).shape(), convs.back()->output_shape({args.at(0).shape()}));
+      }
+      const auto t0 = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+      Variable stacked = fusion_->forward_relu(tape, args.at(0), convs);
+      if (profiling)
+        stacked = profile::after_layer(tape, PointwiseFusion::name(convs) + "+relu", "Convolution", flops,
+                                       ms_since(t0), stacked);
+      const std::vector<Variable> parts = PointwiseFusion::split(tape, stacked, convs);
+      for (size_t g = 0; g < group.size(); ++g) {
+        const int r = fusable_relu(group[g]);
+        value[r] = parts[g];
+        done[group[g]] = done[r] = true;
+        release_inputs(group[g]);
+        release_inputs(r);  // its only input, the conv, was never stored
+      }
+      continue;
     }
     const auto t0 = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (relu >= 0) {

@@ -10,13 +10,15 @@
 // the network, not its sum.
 //
 // A convolution whose only reader is a ReLU, and whose own (pre-ReLU) blob is
-// not requested, runs with the ReLU fused into it.
+// not requested, runs with the ReLU fused into it; sibling 1x1 convolutions
+// of that kind reading the same blob run as one (nn/pointwise_fusion.h).
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "nn/layer.h"
+#include "nn/pointwise_fusion.h"
 
 namespace dream::nn {
 
@@ -64,6 +66,8 @@ class Graph {
   std::vector<bool> needed(const std::vector<std::string>& ends) const;
 
   std::vector<Node> nodes_;
+  // Stacked weights of fused sibling convolutions, built on first use.
+  std::shared_ptr<PointwiseFusion> fusion_ = std::make_shared<PointwiseFusion>();
   std::vector<std::string> names_;
   std::map<std::string, int> index_;
 };
