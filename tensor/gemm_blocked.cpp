@@ -158,9 +158,17 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   float* a_pack = a_pack_buffer.get(m_padded * g.k);
   const int64_t nc_max = int64_t{nr} * kSmallAPanels;
   float* b_pack = b_pack_buffer.get(kc_max * nc_max);
-  for (int64_t pc = 0; pc < g.k; pc += kc_max)
-    pack_a(g, i_begin, m, pc, min64(kc_max, g.k - pc), mr, a_pack + pc * m_padded);
-  const int64_t calls = ceil_div(nc_max, nr) * ceil_div(m, mr);  // kernel calls per block (fewer in the last)
+  // Row tiles of near-equal height (M = 16 as 8 + 8, not 12 + 4: a 4-row
+  // tile has too few accumulators to keep the FMA units busy); tile t
+  // starts at row t * base + min(t, extra) and has its own mr-row A panel.
+  const int64_t tiles = ceil_div(m, mr), base = m / tiles, extra = m % tiles;
+  auto tile_row = [&](int64_t t) { return t * base + min64(t, extra); };
+  for (int64_t pc = 0; pc < g.k; pc += kc_max) {
+    const int64_t kc = min64(kc_max, g.k - pc);
+    for (int64_t t = 0; t < tiles; ++t)
+      pack_a(g, i_begin + tile_row(t), tile_row(t + 1) - tile_row(t), pc, kc, mr, a_pack + pc * m_padded + t * mr * kc);
+  }
+  const int64_t calls = ceil_div(nc_max, nr) * tiles;  // kernel calls per block (fewer in the last)
   for (int64_t jc = j_begin; jc < j_end; jc += nc_max) {
     const int64_t nc = min64(nc_max, j_end - jc);
     for (int64_t pc = 0; pc < g.k; pc += kc_max) {
@@ -183,19 +191,19 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
       for (int64_t jr = 0; jr < nc; jr += nr) {
         const int n_valid = static_cast<int>(min64(nr, nc - jr));
         const int vectors = (n_valid + kern.vector_width - 1) / kern.vector_width;
-        for (int64_t ir = 0; ir < m; ir += mr) {
-          const int m_valid = static_cast<int>(min64(mr, m - ir));
-          float* c = g.c + (i_begin + ir) * g.ldc + jc + jr;
+        for (int64_t t = 0; t < tiles; ++t) {
+          const int m_valid = static_cast<int>(tile_row(t + 1) - tile_row(t));
+          const float* a = a_block + t * mr * kc;
+          float* c = g.c + (i_begin + tile_row(t)) * g.ldc + jc + jr;
           if (done < total) {
             pf.row = g.b + (next_p + done / pf.lines) * g.ldb + next_j;
             pf.line = done % pf.lines;
             pf.count = min64(min64(per_call, total - done), kc);
             done += pf.count;
-            kern.by_tile_prefetch[m_valid][vectors](kc, a_block + ir * kc, b_pack + jr * kc, c, g.ldc, g.alpha, beta,
-                                                    m_valid, n_valid, pf);
+            kern.by_tile_prefetch[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid,
+                                                    n_valid, pf);
           } else {
-            kern.by_tile[m_valid][vectors](kc, a_block + ir * kc, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid,
-                                           n_valid);
+            kern.by_tile[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid, n_valid);
           }
         }
       }
