@@ -47,7 +47,8 @@ const Inception kInceptions[] = {
     {"inception_5b", 832, 384, 192, 384, 48, 128, 128, 7, 16},
 };
 
-// Every convolution of the network, in network order (57 layers).
+// Every convolution of the network, in network order (57 layers), and the
+// stacked 1x1 convolution of each inception module.
 std::vector<LayerShape> all_layers() {
   std::vector<LayerShape> v = {
       {"conv1/7x7_s2", 3, 64, 7, 2, 3, 224, 512},
@@ -63,6 +64,10 @@ std::vector<LayerShape> all_layers() {
     v.push_back({n + "/5x5_reduce", m.c_in, m.c5x5_reduce, 1, 1, 0, s224, s512});
     v.push_back({n + "/5x5", m.c5x5_reduce, m.c5x5, 5, 1, 2, s224, s512});
     v.push_back({n + "/pool_proj", m.c_in, m.pool_proj, 1, 1, 0, s224, s512});
+    // What the engine runs for the first three 1x1s: one stacked convolution
+    // (nn/pointwise_fusion.h), so 5x5_reduce never runs alone in a network.
+    v.push_back({n + "/{1x1,3x3_reduce,5x5_reduce}", m.c_in, m.c1x1 + m.c3x3_reduce + m.c5x5_reduce, 1, 1, 0, s224,
+                 s512});
   }
   return v;
 }
