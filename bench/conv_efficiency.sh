@@ -3,10 +3,11 @@
 # this run (issue 5's target: >= 60% for GoogLeNet's shapes, forward and
 # backward-to-input). Builds bench_fma_peak and bench_conv (Release, benchmarks
 # on), then for each thread count: the peak of the widest SIMD level this CPU
-# has, and all 57 conv layers (plus each inception module's stacked 1x1s, which
-# is what the engine runs for its 1x1, 3x3_reduce and 5x5_reduce) at 512x512 network input through the dispatcher
+# has, and all 57 conv layers at 512x512 network input through the dispatcher
 # (what the engine runs; Winograd layers count direct-conv FLOPs, so theirs is
-# an "effective" rate and may exceed 100%).
+# an "effective" rate and may exceed 100%), plus each inception module's
+# stacked 1x1 convolution, which the engine runs instead of its 1x1,
+# 3x3_reduce and 5x5_reduce (nn/pointwise_fusion.h).
 #
 #   bench/conv_efficiency.sh [THREADS...]      (default: 1 2)
 # Environment: DREAM_BUILD (default <checkout>/build-bench), DREAM_INPUT (224 or 512, default 512).
