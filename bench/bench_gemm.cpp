@@ -38,6 +38,16 @@ const Shape kShapes[] = {
     {"5b_1x1", 384, 49, 832, false, false},           // 832 -> 384, 7x7
     {"conv2_3x3_dW", 192, 576, 3136, false, true},    // weight gradient: dY * col^T
     {"conv2_3x3_dcol", 576, 3136, 192, true, false},  // input gradient: W^T * dY
+    // Narrow pointwise convolutions at 512x512 input (memory-bound: few rows
+    // of C, or few K): forward W * X and backward-input W^T * dY.
+    {"512_conv2_reduce", 64, 16384, 64, false, false},     // 64 -> 64, 128x128
+    {"512_3a_5x5_reduce", 16, 4096, 192, false, false},    // 192 -> 16, 64x64
+    {"512_4a_5x5_reduce", 16, 1024, 480, false, false},    // 480 -> 16, 32x32
+    {"512_4c_5x5_reduce", 24, 1024, 512, false, false},    // 512 -> 24, 32x32
+    {"512_3a_pool_proj", 32, 4096, 192, false, false},     // 192 -> 32, 64x64
+    {"512_3a_5x5_reduce_dx", 192, 4096, 16, true, false},  // backward-input of the above
+    {"512_4a_5x5_reduce_dx", 480, 1024, 16, true, false},
+    {"512_5a_5x5_reduce_dx", 832, 256, 32, true, false},
 };
 
 void run_gemm(benchmark::State& state, const Shape& s, bool use_blas, SimdLevel level, int threads) {
