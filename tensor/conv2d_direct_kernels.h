@@ -97,7 +97,10 @@ void direct_tile(const DirectTileArgs& t) {
 #pragma GCC unroll 8
       for (int i = 0; i < R; ++i) S::store(t.out + i * t.ldo + t.ooff[v], acc[i][v]);
     } else {
+      // Unrolled like every loop over acc: indexing it with a run-time i
+      // would make GCC keep an accumulator in memory for the whole k loop.
       float spill[W];
+#pragma GCC unroll 8
       for (int i = 0; i < R; ++i) {
         S::store(spill, acc[i][v]);
         float* o = t.out + i * t.ldo + t.ooff[v];
