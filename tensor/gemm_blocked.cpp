@@ -156,13 +156,19 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   const int64_t kc_max = min64(kern.kc, g.k);
   // K block pc of A lives at a_pack + pc * m_padded (blocks before it hold pc columns each).
   float* a_pack = a_pack_buffer.get(m_padded * g.k);
-  const int64_t nc_max = int64_t{nr} * kSmallAPanels;
-  float* b_pack = b_pack_buffer.get(kc_max * nc_max);
   // Row tiles of near-equal height (M = 16 as 8 + 8, not 12 + 4: a 4-row
   // tile has too few accumulators to keep the FMA units busy); tile t
   // starts at row t * base + min(t, extra) and has its own mr-row A panel.
   const int64_t tiles = ceil_div(m, mr), base = m / tiles, extra = m % tiles;
   auto tile_row = [&](int64_t t) { return t * base + min64(t, extra); };
+  // With one or two row tiles, one micro-panel per block: packed straight
+  // into L1 (kc x nr, 32 KiB at most) just before its two kernels read it,
+  // instead of 8 (up to 256 KiB, written to and read back from L2). Packing
+  // was ~40% of the time of a 16-row GEMM. 1 thread, min of 150: 16 x 4096 x
+  // 192 91 -> 94 GFLOP/s, 16 x 1024 x 480 87 -> 94, 24 x 1024 x 512 105 ->
+  // 110; with more tiles 8 panels stay ahead (64 x 16384 x 64: 120 vs 110).
+  const int64_t nc_max = int64_t{nr} * (tiles <= 2 ? 1 : kSmallAPanels);
+  float* b_pack = b_pack_buffer.get(kc_max * nc_max);
   for (int64_t pc = 0; pc < g.k; pc += kc_max) {
     const int64_t kc = min64(kc_max, g.k - pc);
     for (int64_t t = 0; t < tiles; ++t)
