@@ -206,8 +206,8 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
             pf.line = done % pf.lines;
             pf.count = min64(min64(per_call, total - done), kc);
             done += pf.count;
-            kern.by_tile_prefetch[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid,
-                                                    n_valid, pf);
+            kern.by_tile_prefetch[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid, n_valid,
+                                                    pf);
           } else {
             kern.by_tile[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid, n_valid);
           }

@@ -65,10 +65,14 @@ const MicroKernel& micro_kernel_neon();
 // S: one of the simd:: structs; tile MR x (NV * S::width); A_STRIDE,
 // B_STRIDE: rows / columns of the packed micro-panels (>= the tile: the edge
 // kernels read full-size panels).
-// PF: also walk the PrefetchWalk (null when !PF).
+// PF: also walk the PrefetchWalk (null when !PF). Always inlined: otherwise
+// GCC makes micro_kernel a jump to a shared out-of-line copy, and the
+// kernels Winograd and the Goto loops call would no longer be the exact
+// code they were tuned as.
 template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE, bool PF>
-inline void micro_kernel_body(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
-                              float beta, int m, int n, const PrefetchWalk* pf) {
+__attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const float* a, const float* b, float* c,
+                                                             int64_t ldc, float alpha, float beta, int m, int n,
+                                                             const PrefetchWalk* pf) {
   using V = typename S::V;
   constexpr int W = S::width;
   constexpr int NR = NV * W;
