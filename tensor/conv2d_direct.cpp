@@ -296,9 +296,10 @@ bool conv2d_direct_supported(const Conv2dParams& p) {
 //    14x14 (4e: equal). At 7x7 (16 pixels of 49 wasted per vector) it loses.
 //  - forward, 3x3 stride 1 where Winograd is not chosen (inception_5a/5b at
 //    16x16, 4a..4e at 14x14): 75-99 -> 92-128; at 7x7 it loses.
-//  - backward to input, stride-1 5x5 from 16x16 up: 90-125 -> 120-160
-//    (5a at 16x16: equal); at 14x14 it wins or loses by 10% depending on
-//    the layer, and it loses on every 3x3.
+//  - backward to input, stride-1 5x5 from 16x16 up: 90-125 -> 130-160
+//    (two threads: 5a/5b at 16x16 181-184 -> 197-217); at 14x14 it wins or
+//    loses by 10% depending on the layer. 3x3 (5a/5b at 16x16): 120 -> 129
+//    on one thread but 205 -> 188 on two, so not taken.
 //  - conv1's stride-2 backward (four phase passes of 3 output channels, the
 //    narrow 3-row tile) only ties: 100 -> 95-105; it stays on im2col.
 bool conv2d_direct_preferred(const Conv2dParams& p) {
@@ -368,10 +369,16 @@ void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, 
   float* a = weight_workspace(floats);
   std::vector<Pass> passes;
   for (const Phase& f : phases) {
+    // Filter (o, i) of this pass is w's filter (i, o) from tap (ry, rx) in
+    // steps of s, reversed. Its geometry is captured by value: read through
+    // references, GCC reloaded it after every float store, and packing took
+    // a quarter of a 16x16 layer's backward.
+    const int64_t taps = p.kh * p.kw, row = p.c_in * taps;
+    const int64_t last = (f.ry + s * (f.nj - 1)) * p.kw + f.rx + s * (f.ni - 1);
     pack_weights(
         p.c_in, p.c_out, f.nj, f.ni, kern.mr,
-        [&](int64_t o, int64_t i, int64_t ty, int64_t tx) {
-          return w[((i * p.c_in + o) * p.kh + f.ry + s * (f.nj - 1 - ty)) * p.kw + f.rx + s * (f.ni - 1 - tx)];
+        [w, taps, row, last, s, kw = p.kw](int64_t o, int64_t i, int64_t ty, int64_t tx) {
+          return w[i * row + o * taps + last - s * (ty * kw + tx)];
         },
         a);
     passes.push_back(Pass{p.c_in, f.nj, f.ni, f.hu, f.wu, pad_y - f.pad_y, pad_x - f.pad_x, a, s, f.py, f.px});
