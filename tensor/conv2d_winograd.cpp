@@ -196,7 +196,7 @@ class WinogradRun {
         for (int64_t o = 0; o < co_n; o += mr) {
           const int m_valid = static_cast<int>(std::min<int64_t>(mr, co_n - o));
           mk_.by_tile[m_valid][vectors](kc, a + o * ci_n + p0 * mr, b_panel + p0 * nr, c + o * t_count + t, t_count,
-                                        1.0f, beta, m_valid, n_valid);
+                                        1.0f, beta, nullptr, m_valid, n_valid);
         }
       }
     }

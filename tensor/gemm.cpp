@@ -101,7 +101,19 @@ void gemm(const GemmArgs& g) {
   check_args(g);
   if (g.m == 0 || g.n == 0) return;
   if (gemm_backend() == GemmBackend::Blas) {
-    gemm_detail::gemm_blas(g);
+    if (g.bias == nullptr) {
+      gemm_detail::gemm_blas(g);
+      return;
+    }
+    // cblas has no bias: C = beta * C + bias first, then the product onto it.
+    for (int64_t i = 0; i < g.m; ++i) {
+      float* row = g.c + i * g.ldc;
+      for (int64_t j = 0; j < g.n; ++j) row[j] = (g.beta == 0.0f ? 0.0f : g.beta * row[j]) + g.bias[i];
+    }
+    GemmArgs onto = g;
+    onto.beta = 1.0f;
+    onto.bias = nullptr;
+    gemm_detail::gemm_blas(onto);
   } else {
     gemm_blocked(g);
   }

@@ -1,7 +1,10 @@
 #pragma once
-// GEMM, row-major:  C(M x N) = alpha * op(A)(M x K) * op(B)(K x N) + beta * C
+// GEMM, row-major:  C(M x N) = alpha * op(A)(M x K) * op(B)(K x N) + beta * C (+ bias)
 // op(X) = X or X^T; lda/ldb/ldc are the row strides of A, B, C as stored.
-// beta == 0 means C is not read (may hold garbage/NaN).
+// beta == 0 means C is not read (may hold garbage/NaN). bias, when set, is
+// M floats added to every element of their row of C: a convolution's bias
+// applied as the GEMM writes C, instead of C filled with it first and read
+// back (beta = 1), which costs a pass over C.
 #include <cstdint>
 
 namespace dream {
@@ -15,6 +18,7 @@ struct GemmArgs {
   const float* b = nullptr;
   int64_t ldb = 0;
   float beta = 0.0f;
+  const float* bias = nullptr;  // M floats, or null
   float* c = nullptr;
   int64_t ldc = 0;
 };

@@ -201,15 +201,16 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
           const int m_valid = static_cast<int>(tile_row(t + 1) - tile_row(t));
           const float* a = a_block + t * mr * kc;
           float* c = g.c + (i_begin + tile_row(t)) * g.ldc + jc + jr;
+          const float* bias = pc == 0 && g.bias ? g.bias + i_begin + tile_row(t) : nullptr;
           if (done < total) {
             pf.row = g.b + (next_p + done / pf.lines) * g.ldb + next_j;
             pf.line = done % pf.lines;
             pf.count = min64(min64(per_call, total - done), kc);
             done += pf.count;
-            kern.by_tile_prefetch[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid, n_valid,
-                                                    pf);
+            kern.by_tile_prefetch[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, bias, m_valid,
+                                                    n_valid, pf);
           } else {
-            kern.by_tile[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, m_valid, n_valid);
+            kern.by_tile[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, bias, m_valid, n_valid);
           }
         }
       }
@@ -250,7 +251,7 @@ void gemm_small_k_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
         const int n_valid = static_cast<int>(min64(nr, nc - jr));
         const int vectors = (n_valid + kern.vector_width - 1) / kern.vector_width;
         kern.by_tile[m_valid][vectors](k, a_pack + ir * k, b_pack + jr * k, c_rows + jr, g.ldc, g.alpha, g.beta,
-                                       m_valid, n_valid);
+                                       g.bias ? g.bias + i_begin + ir : nullptr, m_valid, n_valid);
       }
     }
   }
@@ -296,7 +297,8 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
           for (int64_t ir = 0; ir < mc; ir += mr) {
             const int m_valid = static_cast<int>(min64(mr, mc - ir));
             kern.by_tile[m_valid][vectors](kc, a_pack + ir * kc, b_pack + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr,
-                                           g.ldc, g.alpha, beta, m_valid, n_valid);
+                                           g.ldc, g.alpha, beta, pc == 0 && g.bias ? g.bias + ic + ir : nullptr,
+                                           m_valid, n_valid);
           }
         }
       }
@@ -308,11 +310,11 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
 // threads before its columns (see there).
 constexpr int64_t kSplitRowsMaxK = 48;
 
-// K == 0: op(A) op(B) is the zero matrix, C = beta * C (not read if beta == 0).
+// K == 0: op(A) op(B) is the zero matrix, C = beta * C (not read if beta == 0) + bias.
 void scale_c(const GemmArgs& g) {
   for (int64_t i = 0; i < g.m; ++i) {
     float* row = g.c + i * g.ldc;
-    for (int64_t j = 0; j < g.n; ++j) row[j] = g.beta == 0.0f ? 0.0f : g.beta * row[j];
+    for (int64_t j = 0; j < g.n; ++j) row[j] = (g.beta == 0.0f ? 0.0f : g.beta * row[j]) + (g.bias ? g.bias[i] : 0.0f);
   }
 }
 

@@ -24,9 +24,10 @@ namespace dream {
 namespace gemm_detail {
 
 // c (m x n valid of an MR x NR tile, row stride ldc)
-//   = alpha * A_panel * B_panel + beta * c;  beta == 0: c is not read.
+//   = alpha * A_panel * B_panel + beta * c (+ bias[i] on row i when bias is
+//   not null);  beta == 0: c is not read.
 using MicroKernelFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
-                               float beta, int m, int n);
+                               float beta, const float* bias, int m, int n);
 
 // Cache lines of B a kernel prefetches for the packing that follows it, one
 // per step of its K loop: `count` lines (<= kc) in row order, from line
@@ -38,7 +39,7 @@ struct PrefetchWalk {
 };
 // As MicroKernelFn, also walking `pf`.
 using MicroKernelPrefetchFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
-                                       float beta, int m, int n, const PrefetchWalk& pf);
+                                       float beta, const float* bias, int m, int n, const PrefetchWalk& pf);
 
 constexpr int kMaxMicroRows = 16;
 constexpr int kMaxMicroVectors = 4;
@@ -71,8 +72,8 @@ const MicroKernel& micro_kernel_neon();
 // code they were tuned as.
 template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE, bool PF>
 __attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const float* a, const float* b, float* c,
-                                                             int64_t ldc, float alpha, float beta, int m, int n,
-                                                             const PrefetchWalk* pf) {
+                                                             int64_t ldc, float alpha, float beta, const float* bias,
+                                                             int m, int n, const PrefetchWalk* pf) {
   using V = typename S::V;
   constexpr int W = S::width;
   constexpr int NR = NV * W;
@@ -110,7 +111,25 @@ __attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const f
 
   const V valpha = S::broadcast(alpha);
   if (m == MR && n == NR) {
-    if (beta == 0.0f) {
+    if (bias != nullptr && beta == 0.0f) {  // c = alpha * acc + bias
+#pragma GCC unroll 32
+      for (int i = 0; i < MR; ++i) {
+        const V bi = S::broadcast(bias[i]);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) S::store(c + i * ldc + v * W, S::fma(valpha, acc[i][v], bi));
+      }
+    } else if (bias != nullptr) {  // c = alpha * acc + beta * c + bias
+      const V vbeta = S::broadcast(beta);
+#pragma GCC unroll 32
+      for (int i = 0; i < MR; ++i) {
+        const V bi = S::broadcast(bias[i]);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) {
+          float* cp = c + i * ldc + v * W;
+          S::store(cp, S::fma(valpha, acc[i][v], S::fma(vbeta, S::load(cp), bi)));
+        }
+      }
+    } else if (beta == 0.0f) {
 #pragma GCC unroll 32
       for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 8
@@ -134,20 +153,21 @@ __attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const f
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j) {
       float& cij = c[i * ldc + j];
-      cij = beta == 0.0f ? tile[i * NR + j] : tile[i * NR + j] + beta * cij;
+      const float start = (beta == 0.0f ? 0.0f : beta * cij) + (bias != nullptr ? bias[i] : 0.0f);
+      cij = tile[i * NR + j] + start;
     }
 }
 
 template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
-                  int n) {
-  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, false>(kc, a, b, c, ldc, alpha, beta, m, n, nullptr);
+void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
+                  const float* bias, int m, int n) {
+  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, false>(kc, a, b, c, ldc, alpha, beta, bias, m, n, nullptr);
 }
 
 template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
 void micro_kernel_prefetch(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
-                           int m, int n, const PrefetchWalk& pf) {
-  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, true>(kc, a, b, c, ldc, alpha, beta, m, n, &pf);
+                           const float* bias, int m, int n, const PrefetchWalk& pf) {
+  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, true>(kc, a, b, c, ldc, alpha, beta, bias, m, n, &pf);
 }
 
 // Fills row R of the table: kernels R x 1 .. R x NV vectors.

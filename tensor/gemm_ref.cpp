@@ -16,7 +16,8 @@ void gemm_ref(const GemmArgs& g) {
       }
       float& c = g.c[i * g.ldc + j];
       const double prior = g.beta == 0.0f ? 0.0 : static_cast<double>(g.beta) * c;  // beta 0: never read C
-      c = static_cast<float>(static_cast<double>(g.alpha) * acc + prior);
+      const double bias = g.bias ? static_cast<double>(g.bias[i]) : 0.0;
+      c = static_cast<float>(static_cast<double>(g.alpha) * acc + prior + bias);
     }
   }
 }

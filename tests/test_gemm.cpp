@@ -21,6 +21,7 @@ struct GemmCase {
   bool trans_a, trans_b;
   float alpha, beta;
   int64_t pad_a = 0, pad_b = 0, pad_c = 0;  // extra floats per stored row
+  bool bias = false;                         // GemmArgs::bias: M random floats
 };
 
 // Value outside C's m x n region: a GEMM that writes past its columns changes it.
@@ -52,6 +53,7 @@ void check_against_ref(const GemmCase& t, Fn fn, uint32_t seed) {
         x = std::numeric_limits<float>::quiet_NaN();
     }
   std::vector<float> expected = c;
+  const std::vector<float> bias = t.bias ? test::random_floats(t.m, seed + 3) : std::vector<float>();
 
   GemmArgs g;
   g.trans_a = t.trans_a;
@@ -66,6 +68,7 @@ void check_against_ref(const GemmCase& t, Fn fn, uint32_t seed) {
   g.b = b.data();
   g.ldb = ldb > 0 ? ldb : 1;
   g.ldc = ldc;
+  g.bias = t.bias ? bias.data() : nullptr;
   g.c = expected.data();
   gemm_ref(g);
   g.c = c.data();
@@ -73,6 +76,7 @@ void check_against_ref(const GemmCase& t, Fn fn, uint32_t seed) {
 
   INFO("m=" << t.m << " n=" << t.n << " k=" << t.k << " trans_a=" << t.trans_a << " trans_b=" << t.trans_b
             << " alpha=" << t.alpha << " beta=" << t.beta << " pads=" << t.pad_a << "," << t.pad_b << "," << t.pad_c
+            << " bias=" << t.bias
             << " simd=" << simd_level_name(active_simd_level()));
   // Float accumulation over k terms of magnitude <= 1 vs double: the error
   // grows with k; a wrong element is off by O(1).
@@ -214,6 +218,36 @@ TEST_CASE("gemm_blocked's small-K path (more rows than K, one K block) agrees wi
           }
     }
   }
+  set_max_threads(restore);
+}
+
+TEST_CASE("gemm with a bias adds bias[i] to row i exactly once, on every path, backend, SIMD level and thread count",
+          "[gemm]") {
+  // Each of gemm_blocked's paths applies the bias in its first K block only:
+  // tiny (edge tiles), small-A over several K blocks (with and without the
+  // prefetching kernels), small-K, the Goto loops over several K and B blocks,
+  // the row split, K = 0; beta 0 (C unread), 1 and 0.5; alpha != 1.
+  const GemmCase cases[] = {
+      {5, 7, 3, false, false, 1.0f, 0.0f, 0, 0, 2, true},     {24, 1024, 512, false, false, 1.0f, 0.0f, 0, 0, 0, true},
+      {16, 600, 700, false, false, -0.5f, 1.0f, 0, 3, 0, true}, {512, 300, 24, true, false, 1.0f, 0.0f, 0, 0, 1, true},
+      {341, 2077, 263, false, false, 1.0f, 0.5f, 0, 0, 0, true}, {200, 20, 301, true, true, 2.0f, 0.0f, 1, 2, 3, true},
+      {64, 4099, 64, false, false, 1.0f, 0.0f, 0, 0, 0, true},  {9, 18, 0, false, false, 1.0f, 0.5f, 0, 0, 3, true},
+  };
+  const int restore = max_threads();
+  const GemmBackend saved = gemm_backend();
+  uint32_t seed = 7000;
+  for (GemmBackend backend : {GemmBackend::Blocked, GemmBackend::Blas}) {
+    set_gemm_backend(backend);
+    for (int threads : {1, 2}) {
+      set_max_threads(threads);
+      for (SimdLevel level : supported_levels()) {
+        ScopedSimdLevel scoped(level);
+        INFO("backend " << gemm_backend_name() << " threads=" << threads);
+        for (const GemmCase& t : cases) check_against_ref(t, dispatched, seed++);
+      }
+    }
+  }
+  set_gemm_backend(saved);
   set_max_threads(restore);
 }
 
