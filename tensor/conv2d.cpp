@@ -1,4 +1,6 @@
-// The fast convolutions, all reduced to GEMM (tensor/gemm.h):
+// The dispatchers conv2d_forward / conv2d_backward_input (Winograd and direct
+// convolution first, where they win: tensor/conv2d_winograd.h,
+// tensor/conv2d_direct.h) and the convolutions reduced to GEMM (tensor/gemm.h):
 //   forward          out[Co x HoWo]  = W[Co x K] * col[K x HoWo] (+ bias)
 //   backward input   col[K x HoWo]   = W^T * dY,  then grad_in = col2im(col)
 //   backward weights dW[Co x K]      = sum over images of dY * col^T,  dB = row sums of dY
@@ -46,6 +48,9 @@ int64_t band_rows(const Conv2dParams& p) {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Fewest output pixels in a band that one thread runs alone (plan_bands).
+constexpr int64_t kMinThreadedBandPixels = 512;
+
 // How the output rows of one image are cut into bands, and who runs them.
 //  - threaded: each thread takes whole bands (its own column buffer, im2col
 //    and a single-threaded GEMM), one parallel region per image: a band's
@@ -76,6 +81,10 @@ BandPlan plan_bands(const Conv2dParams& p, int64_t phases) {
   const int64_t rows = ceil_div(ho, ceil_div(plan.count, groups) * groups);
   // Bands b and b+2 are disjoint in input rows iff (kh-1)*dil_h < (rows+1)*stride_h.
   if (phases == 2 && (p.kh - 1) * p.dil_h >= (rows + 1) * p.stride_h) return plan;
+  // Each thread's GEMM packs all of the weights for its band: on small maps
+  // (16x16: 128 pixels a band) that copy is a large part of the work, and one
+  // GEMM split by rows across the threads packs each weight once.
+  if (rows * p.w_out() < kMinThreadedBandPixels) return plan;
   return {rows, ceil_div(ho, rows), true};
 }
 

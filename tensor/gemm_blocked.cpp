@@ -338,7 +338,11 @@ void gemm_blocked(const GemmArgs& g) {
   // twice. 2 threads, M x N x K: 832x256x32 130 -> 258 GFLOP/s, 480x1024x16
   // 109-137 -> 185, 512x1024x24 156 -> 251, 400x2048x48 261 -> 281. With
   // K = 64..256 the column split stays 5-10% ahead.
-  const bool split_rows_first = g.m > g.k && g.k <= kSplitRowsMaxK && small_a(g, kern, 0, g.m);
+  // Also split rows when C is at least as tall as it is wide: a column split
+  // makes every thread pack all of A (M x K), a row split all of B (K x N),
+  // and here B is the smaller (GoogLeNet's layers on 14x14 and 16x16 maps).
+  const bool split_rows_first =
+      (g.m > g.k && g.k <= kSplitRowsMaxK && small_a(g, kern, 0, g.m)) || g.n <= 2 * g.m;
   if (worth_threads && split_rows_first && m_panels >= 2 * threads) {
     parallel_for(m_panels, [&](int64_t b, int64_t e) {
       gemm_blocked_range(g, kern, b * kern.mr, min64(e * kern.mr, g.m), 0, g.n);
