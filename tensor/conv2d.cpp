@@ -107,10 +107,8 @@ void run_bands(const BandPlan& plan, int64_t phases, Band band) {
 
 // The column buffer, kept per thread and reused across calls so the dreaming
 // loop does not allocate (and page-fault) megabytes every step.
-float* column_workspace(int64_t floats) {
-  thread_local ScratchBuffer buffer;
-  return buffer.get(floats);
-}
+struct ColumnRole;
+float* column_workspace(int64_t floats) { return thread_scratch<ColumnRole>(floats); }
 
 }  // namespace
 

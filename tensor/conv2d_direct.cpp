@@ -64,21 +64,15 @@ struct Pass {
   int64_t step, y0, x0;
 };
 
-float* weight_workspace(int64_t floats) {
-  thread_local ScratchBuffer buffer;
-  return buffer.get(floats);
-}
+struct WeightRole;
+float* weight_workspace(int64_t floats) { return thread_scratch<WeightRole>(floats); }
 
-float* band_workspace(int64_t floats) {
-  thread_local ScratchBuffer buffer;
-  return buffer.get(floats);
-}
+struct BandRole;
+float* band_workspace(int64_t floats) { return thread_scratch<BandRole>(floats); }
 
 // Stride-2 outputs of one band before they are interleaved into the image.
-float* spread_workspace(int64_t floats) {
-  thread_local ScratchBuffer buffer;
-  return buffer.get(floats);
-}
+struct SpreadRole;
+float* spread_workspace(int64_t floats) { return thread_scratch<SpreadRole>(floats); }
 
 // Floats of A panels for c_out x (c_in * taps) weights in panels of mr rows.
 int64_t packed_floats(int64_t c_out, int64_t c_in, int64_t taps, int mr) {

@@ -37,20 +37,14 @@ constexpr int64_t kPlanePad = 32;
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Buffers per thread and role, kept between calls (tensor/scratch_buffer.h).
-float* band_workspace(int64_t floats) {
-  thread_local ScratchBuffer buffer;
-  return buffer.get(floats);
-}
+struct BandRole;
+float* band_workspace(int64_t floats) { return thread_scratch<BandRole>(floats); }
 
-float* scratch_workspace(int64_t floats) {
-  thread_local ScratchBuffer buffer;
-  return buffer.get(floats);
-}
+struct ScratchRole;
+float* scratch_workspace(int64_t floats) { return thread_scratch<ScratchRole>(floats); }
 
-float* weight_workspace(int64_t floats) {
-  thread_local ScratchBuffer buffer;
-  return buffer.get(floats);
-}
+struct WeightRole;
+float* weight_workspace(int64_t floats) { return thread_scratch<WeightRole>(floats); }
 
 // The transformed filters of one convolution, packed as the GEMM micro-kernel's
 // A panels (gemm_microkernel.h) once per call, so the 36 GEMMs of every band

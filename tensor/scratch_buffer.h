@@ -1,6 +1,6 @@
 #pragma once
 // A growable, 64-byte-aligned float scratch buffer, meant to live in a
-// thread_local per thread and role: kernels (GEMM packing, im2col columns,
+// thread_local per thread and role (thread_scratch below): kernels (GEMM packing, im2col columns,
 // Winograd bands) reuse it across calls, so the dreaming loop, which runs the
 // same layers every step, does not allocate and page-fault megabytes per call.
 // It only grows; memory is zeroed when it grows (never on reuse), and the old
@@ -39,5 +39,14 @@ class ScratchBuffer {
   float* data_ = nullptr;
   size_t bytes_ = 0;
 };
+
+// The calling thread's ScratchBuffer for one role, at least `floats` floats.
+// Each Role type (an empty struct declared where it is used) has its own
+// buffer:  struct ColumnRole;  float* col = thread_scratch<ColumnRole>(n);
+template <class Role>
+float* thread_scratch(int64_t floats) {
+  thread_local ScratchBuffer buffer;
+  return buffer.get(floats);
+}
 
 }  // namespace dream
