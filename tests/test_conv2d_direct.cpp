@@ -51,6 +51,10 @@ std::vector<DirectCase> cases() {
       {"5x5 pad 2 16->32 64x64", square(1, 16, 64, 64, 32, 5, 1, 2), true},
       {"5x5 no pad 4->7 9x10", square(1, 4, 9, 10, 7, 5, 1, 0), true},
       {"3x3 pad 1 160->20 16x16", square(1, 160, 16, 16, 20, 3, 1, 1), true},
+      // Weights of 64 Ki floats or more on a map that is one band: threads
+      // split the output channels (9 panels of 8: unequal shares), not rows.
+      {"3x3 pad 1 160->70 16x16 (channels split between threads)", square(1, 160, 16, 16, 70, 3, 1, 1), true},
+      {"5x5 pad 2 48->128 16x16 N=2 (channels split, 5b-like)", square(2, 48, 16, 16, 128, 5, 1, 2), false},
       {"3x3 stride 2 pad 1 5->6 11x12", square(1, 5, 11, 12, 6, 3, 2, 1), true},
       {"1x1 image 5x5 pad 2", square(1, 3, 1, 1, 4, 5, 1, 2), true},
       {"asymmetric pads 0,2,3,1 5x5", make(1, 3, 8, 19, 9, 5, 5, 1, 1, 1, 1, 0, 2, 3, 1), true},
