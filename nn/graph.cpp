@@ -149,22 +149,25 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
     const int relu = conv ? fusable_relu(i) : -1;
     // Sibling 1x1 convs (same input, each into its own fusable ReLU) run as
     // one stacked convolution (nn/pointwise_fusion.h).
-    std::vector<int> group;
+    std::vector<int> group, relus;  // the stacked convs and their ReLUs
+    std::vector<const Conv2d*> convs;
     if (relu >= 0 && args.at(0).shape().at(0) == 1 && PointwiseFusion::stackable(*conv)) {
-      group.push_back(i);
+      group = {i};
+      relus = {relu};
+      convs = {conv};
       for (int j = i + 1; j < n; ++j) {
         if (!need[j] || done[j] || nodes_[j].inputs != node.inputs) continue;
         const auto* sibling = dynamic_cast<const Conv2d*>(nodes_[j].layer.get());
-        if (sibling && PointwiseFusion::stackable(*sibling) && fusable_relu(j) >= 0) group.push_back(j);
+        const int r = sibling && PointwiseFusion::stackable(*sibling) ? fusable_relu(j) : -1;
+        if (r < 0) continue;
+        group.push_back(j);
+        relus.push_back(r);
+        convs.push_back(sibling);
       }
     }
     if (group.size() > 1) {
-      std::vector<const Conv2d*> convs;
       double flops = 0.0;
-      for (int j : group) {
-        convs.push_back(static_cast<const Conv2d*>(nodes_[j].layer.get()));
-        flops += layer_flops(*convs.back(), args.at(0).shape(), convs.back()->output_shape({args.at(0).shape()}));
-      }
+      for (const Conv2d* c : convs) flops += layer_flops(*c, args.at(0).shape(), c->output_shape({args.at(0).shape()}));
       const auto t0 = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       Variable stacked = fusion_->forward_relu(tape, args.at(0), convs);
       if (profiling)
@@ -172,11 +175,10 @@ std::map<std::string, Variable> Graph::forward(Tape& tape, const Variable& input
                                        ms_since(t0), stacked);
       const std::vector<Variable> parts = PointwiseFusion::split(tape, stacked, convs);
       for (size_t g = 0; g < group.size(); ++g) {
-        const int r = fusable_relu(group[g]);
-        value[r] = parts[g];
-        done[group[g]] = done[r] = true;
+        value[relus[g]] = parts[g];
+        done[group[g]] = done[relus[g]] = true;
         release_inputs(group[g]);
-        release_inputs(r);  // its only input, the conv, was never stored
+        release_inputs(relus[g]);  // its only input, the conv, was never stored
       }
       continue;
     }

@@ -50,6 +50,9 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Fewest output pixels in a band that one thread runs alone (plan_bands).
 constexpr int64_t kMinThreadedBandPixels = 512;
+// Most output channels (the GEMM's K) for which a pointwise backward leaves
+// threading to the GEMM: its K limit for splitting rows (gemm_blocked.cpp).
+constexpr int64_t kGemmRowSplitMaxCout = 48;
 
 // How the output rows of one image are cut into bands, and who runs them.
 //  - threaded: each thread takes whole bands (its own column buffer, im2col
@@ -178,10 +181,11 @@ void conv2d_backward_input_gemm(const Conv2dParams& p, const float* grad_out, co
   const int64_t k = p.c_in * p.kh * p.kw;
   const bool pointwise = is_pointwise(p);
   const int64_t phases = pointwise ? 1 : 2;  // pointwise bands write disjoint columns of dX
-  // Pointwise with few output channels (K = Co <= 48), the GEMM's own row
-  // split of dX beats bands (gemm_blocked.cpp's small-K path: long runs of
-  // each dX row per thread). 2 threads, 480 -> 16 at 32x32: 115 -> 185 GFLOP/s.
-  const BandPlan plan = pointwise && p.c_out <= 48 ? BandPlan{ho, 1, false} : plan_bands(p, phases);
+  // Pointwise with few output channels, the GEMM's own row split of dX beats
+  // bands (gemm_blocked.cpp's small-K path: long runs of each dX row per
+  // thread). 2 threads, 480 -> 16 at 32x32: 115 -> 185 GFLOP/s.
+  const bool gemm_threads = pointwise && p.c_out <= kGemmRowSplitMaxCout;
+  const BandPlan plan = gemm_threads ? BandPlan{ho, 1, false} : plan_bands(p, phases);
   for (int64_t n = 0; n < p.n; ++n) {
     const float* dy = grad_out + n * p.c_out * hw_out;
     float* dx = grad_in + n * p.c_in * hw_in;

@@ -86,6 +86,14 @@ GemmBackend choose_gemm_backend(bool blas_available, const char* blas_core, Simd
   return GemmBackend::Blocked;
 }
 
+void scale_c_add_bias(const GemmArgs& g) {
+  for (int64_t i = 0; i < g.m; ++i) {
+    float* row = g.c + i * g.ldc;
+    const float b = g.bias ? g.bias[i] : 0.0f;
+    for (int64_t j = 0; j < g.n; ++j) row[j] = (g.beta == 0.0f ? 0.0f : g.beta * row[j]) + b;
+  }
+}
+
 }  // namespace gemm_detail
 
 GemmBackend gemm_backend() { return backend_storage().load(std::memory_order_relaxed); }
@@ -106,10 +114,7 @@ void gemm(const GemmArgs& g) {
       return;
     }
     // cblas has no bias: C = beta * C + bias first, then the product onto it.
-    for (int64_t i = 0; i < g.m; ++i) {
-      float* row = g.c + i * g.ldc;
-      for (int64_t j = 0; j < g.n; ++j) row[j] = (g.beta == 0.0f ? 0.0f : g.beta * row[j]) + g.bias[i];
-    }
+    gemm_detail::scale_c_add_bias(g);
     GemmArgs onto = g;
     onto.beta = 1.0f;
     onto.bias = nullptr;

@@ -11,6 +11,10 @@ namespace gemm_detail {
 bool blas_compiled_in();
 // cblas_sgemm on the same arguments; only callable when blas_compiled_in().
 void gemm_blas(const GemmArgs& g);
+// C = beta * C + bias (C not read when beta == 0; bias may be null): the
+// product-free part of a GEMM. gemm_blocked's answer when K == 0, and the
+// start OpenBLAS, which has no bias argument, adds its product onto.
+void scale_c_add_bias(const GemmArgs& g);
 // OpenBLAS's name for the kernel set it picked for this CPU ("Haswell",
 // "SkylakeX", "Prescott", ...), or "" without BLAS.
 const char* blas_core_name();

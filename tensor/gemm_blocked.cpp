@@ -21,6 +21,7 @@
 
 #include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
+#include "tensor/gemm_backends.h"
 #include "tensor/gemm_microkernel.h"
 #include "tensor/parallel.h"
 #include "tensor/scratch_buffer.h"
@@ -134,7 +135,7 @@ void pack_b(const GemmArgs& g, int64_t j0, int64_t nc, int64_t p0, int64_t kc, i
 constexpr int kSmallAPanels = 8;
 
 // C(i_begin : i_end, j_begin : j_end) when all of op(A)'s rows in the range
-// fit in one packed A block (see small_a_floats): GoogLeNet's narrow
+// fit in one packed A block (see small_a): GoogLeNet's narrow
 // convolutions (M = 24..64 output channels, or K = 24..64 when backward to the
 // input). A is packed once, every K block side by side, and B is packed
 // kSmallAPanels nr-column micro-panels at a time, just before the row tiles
@@ -310,20 +311,12 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
 // threads before its columns (see there).
 constexpr int64_t kSplitRowsMaxK = 48;
 
-// K == 0: op(A) op(B) is the zero matrix, C = beta * C (not read if beta == 0) + bias.
-void scale_c(const GemmArgs& g) {
-  for (int64_t i = 0; i < g.m; ++i) {
-    float* row = g.c + i * g.ldc;
-    for (int64_t j = 0; j < g.n; ++j) row[j] = (g.beta == 0.0f ? 0.0f : g.beta * row[j]) + (g.bias ? g.bias[i] : 0.0f);
-  }
-}
-
 }  // namespace
 
 void gemm_blocked(const GemmArgs& g) {
   if (g.m <= 0 || g.n <= 0) return;
   if (g.k <= 0) {
-    scale_c(g);
+    gemm_detail::scale_c_add_bias(g);  // op(A) op(B) is the zero matrix
     return;
   }
   const MicroKernel& kern = gemm_detail::micro_kernel_for(active_simd_level());
@@ -338,9 +331,10 @@ void gemm_blocked(const GemmArgs& g) {
   // twice. 2 threads, M x N x K: 832x256x32 130 -> 258 GFLOP/s, 480x1024x16
   // 109-137 -> 185, 512x1024x24 156 -> 251, 400x2048x48 261 -> 281. With
   // K = 64..256 the column split stays 5-10% ahead.
-  // Also split rows when C is at least as tall as it is wide: a column split
-  // makes every thread pack all of A (M x K), a row split all of B (K x N),
-  // and here B is the smaller (GoogLeNet's layers on 14x14 and 16x16 maps).
+  // Also split rows when N <= 2M: a column split makes every thread pack all
+  // of A (M x K, a transposing copy when A is not transposed), a row split
+  // all of B (K x N, straight row copies), which is then no bigger than
+  // twice A (GoogLeNet's layers on 14x14 and 16x16 maps).
   const bool split_rows_first =
       (g.m > g.k && g.k <= kSplitRowsMaxK && small_a(g, kern, 0, g.m)) || g.n <= 2 * g.m;
   if (worth_threads && split_rows_first && m_panels >= 2 * threads) {

@@ -1,8 +1,9 @@
 #pragma once
 // A growable, 64-byte-aligned float scratch buffer, meant to live in a
-// thread_local per thread and role (thread_scratch below): kernels (GEMM packing, im2col columns,
-// Winograd bands) reuse it across calls, so the dreaming loop, which runs the
-// same layers every step, does not allocate and page-fault megabytes per call.
+// thread_local per thread and role (thread_scratch below): kernels (GEMM
+// packing, im2col columns, Winograd and direct-convolution bands) reuse it
+// across calls, so the dreaming loop, which runs the same layers every step,
+// does not allocate and page-fault megabytes per call.
 // It only grows; memory is zeroed when it grows (never on reuse), and the old
 // contents are not kept.
 #include <cstdint>
