@@ -48,7 +48,8 @@ Tensor bias_gradient(const Conv2dParams& p, const Tensor& g) {
 
 }  // namespace
 
-Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b, const ConvSpec& s) {
+Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b, const ConvSpec& s,
+                std::shared_ptr<Conv2dWeightCache> cache) {
   detail::require_nchw(x, "conv2d", "input");
   detail::require_nchw(w, "conv2d", "weight");
   if (w.shape()[1] != x.shape()[1])
@@ -60,7 +61,8 @@ Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b
   const Conv2dParams p = conv_params(x.shape(), w.shape(), s);
 
   Tensor y = Tensor::uninitialized({p.n, p.c_out, p.h_out(), p.w_out()});  // kernels overwrite
-  conv2d_forward(p, x.value().data(), w.value().data(), b.defined() ? b.value().data() : nullptr, y.data());
+  conv2d_forward(p, x.value().data(), w.value().data(), b.defined() ? b.value().data() : nullptr, y.data(),
+                 cache.get());
   if (s.fuse_relu) relu_forward(y.numel(), y.data(), y.data());
 
   const bool need_x_grad = x.requires_grad();
@@ -75,7 +77,7 @@ Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b
   if (b.defined()) inputs.push_back(b);
   const bool fuse_relu = s.fuse_relu;
   return t.record(fuse_relu ? "conv2d_relu" : "conv2d", std::move(y), inputs,
-                  [p, fuse_relu, saved_w, saved_x, saved_y, xs, ws, bs](const Tensor& grad_out) {
+                  [p, fuse_relu, saved_w, saved_x, saved_y, xs, ws, bs, cache](const Tensor& grad_out) {
                     Tensor masked;
                     if (fuse_relu) {
                       masked = Tensor::uninitialized(grad_out.shape());
@@ -84,7 +86,7 @@ Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b
                     const Tensor& g = fuse_relu ? masked : grad_out;
                     if (wants_grad(xs)) {
                       Tensor gx = Tensor::uninitialized({p.n, p.c_in, p.h_in, p.w_in});
-                      conv2d_backward_input(p, g.data(), saved_w.data(), gx.data());
+                      conv2d_backward_input(p, g.data(), saved_w.data(), gx.data(), cache.get());
                       accumulate_grad(xs, std::move(gx));
                     }
                     if (wants_grad(ws)) {

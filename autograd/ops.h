@@ -3,6 +3,7 @@
 // and records the matching backward (see tape.h); the pair lives side by side
 // in one autograd/op_<name>.cpp file so a reader sees the chain rule of each
 // op on one screen. Shapes are NCHW unless stated.
+#include <memory>
 #include <vector>
 
 #include "autograd/tape.h"
@@ -30,7 +31,11 @@ struct LrnSpec {
 };
 
 // x: (N,Ci,H,W)  w: (Co,Ci,kh,kw)  b: (Co) or undefined Variable  -> (N,Co,Ho,Wo)
-Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b, const ConvSpec& s);
+// cache: only for weights whose values never change while it lives (a
+// network layer's); the kernels then keep w in their packed layouts across
+// calls (tensor/conv2d_weight_cache.h). The op holds it until its backward ran.
+Variable conv2d(Tape& t, const Variable& x, const Variable& w, const Variable& b, const ConvSpec& s,
+                std::shared_ptr<Conv2dWeightCache> cache = nullptr);
 Variable relu(Tape& t, const Variable& x);
 Variable max_pool2d(Tape& t, const Variable& x, const PoolSpec& s);
 Variable avg_pool2d(Tape& t, const Variable& x, const PoolSpec& s);

@@ -1,11 +1,17 @@
 #include "nn/conv2d.h"
 
 #include "tensor/conv2d.h"
+#include "tensor/conv2d_weight_cache.h"
 
 namespace dream::nn {
 
 Conv2d::Conv2d(std::string name, Tensor weight, Tensor bias, int64_t stride, int64_t pad)
-    : name_(std::move(name)), weight_(std::move(weight)), bias_(std::move(bias)), stride_(stride), pad_(pad) {
+    : name_(std::move(name)),
+      weight_(std::move(weight)),
+      bias_(std::move(bias)),
+      stride_(stride),
+      pad_(pad),
+      packed_(std::make_shared<Conv2dWeightCache>()) {
   if (weight_.rank() != 4) throw Error(name_ + ": weight must be OIHW (rank 4), got " + shape_string(weight_.shape()));
   if (bias_.shape() != Shape{weight_.dim(0)})
     throw Error(name_ + ": bias of shape " + shape_string(bias_.shape()) + " does not match weight of shape " +
@@ -19,7 +25,7 @@ Variable Conv2d::run(Tape& tape, const Variable& input, bool fuse_relu) const {
   spec.stride_h = spec.stride_w = stride_;
   spec.pad_top = spec.pad_left = spec.pad_bottom = spec.pad_right = pad_;
   spec.fuse_relu = fuse_relu;
-  return autograd::conv2d(tape, input, tape.constant(weight_), tape.constant(bias_), spec);
+  return autograd::conv2d(tape, input, tape.constant(weight_), tape.constant(bias_), spec, packed_);
 }
 
 Variable Conv2d::forward(Tape& tape, const std::vector<Variable>& inputs) const {

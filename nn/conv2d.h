@@ -3,6 +3,7 @@
 // as in GoogLeNet).
 //   input (1, Ci, H, W)  weight (Co, Ci, k, k)  bias (Co)  -> (1, Co, Ho, Wo)
 //   Ho = (H + 2 pad - k) / stride + 1   (floor, Caffe's convolution rule)
+#include <memory>
 #include <string>
 
 #include "nn/layer.h"
@@ -30,8 +31,10 @@ class Conv2d : public Layer {
  private:
   Variable run(Tape& tape, const Variable& input, bool fuse_relu) const;
   std::string name_;
-  Tensor weight_, bias_;
+  Tensor weight_, bias_;  // fixed at construction: packed_ relies on it
   int64_t stride_, pad_;
+  // weight_ in the convolution kernels' layouts, built on first use.
+  std::shared_ptr<Conv2dWeightCache> packed_;
 };
 
 }  // namespace dream::nn

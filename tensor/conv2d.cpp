@@ -115,14 +115,15 @@ float* column_workspace(int64_t floats) { return thread_scratch<ColumnRole>(floa
 
 }  // namespace
 
-void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out) {
+void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out,
+                    Conv2dWeightCache* cache) {
   p.validate();
   if (conv2d_winograd_preferred(p)) {
     conv2d_forward_winograd(p, in, w, bias, out);
     return;
   }
   if (conv2d_direct_preferred(p)) {
-    conv2d_forward_direct(p, in, w, bias, out);
+    conv2d_forward_direct(p, in, w, bias, out, cache);
     return;
   }
   conv2d_forward_gemm(p, in, w, bias, out);
@@ -161,14 +162,15 @@ void conv2d_forward_gemm(const Conv2dParams& p, const float* in, const float* w,
   }
 }
 
-void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in) {
+void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in,
+                           Conv2dWeightCache* cache) {
   p.validate();
   if (conv2d_winograd_preferred(p)) {
     conv2d_backward_input_winograd(p, grad_out, w, grad_in);
     return;
   }
   if (conv2d_direct_backward_input_preferred(p)) {
-    conv2d_backward_input_direct(p, grad_out, w, grad_in);
+    conv2d_backward_input_direct(p, grad_out, w, grad_in, cache);
     return;
   }
   conv2d_backward_input_gemm(p, grad_out, w, grad_in);

@@ -7,10 +7,14 @@
 // path (1x1 -> direct GEMM; 3x3 stride 1 -> Winograd F(4x4,3x3) where it
 // wins, tensor/conv2d_winograd.h; larger kernels, stride 1 or 2 -> direct
 // implicit-GEMM convolution where it wins, tensor/conv2d_direct.h; else
-// im2col + GEMM).
+// im2col + GEMM). A Conv2dWeightCache (tensor/conv2d_weight_cache.h) for
+// weights that stay the same across calls keeps them in the direct path's
+// packed layout instead of re-packing them every call.
 #include <cstdint>
 
 namespace dream {
+
+class Conv2dWeightCache;
 
 struct Conv2dParams {
   int64_t n = 1, c_in = 0, h_in = 0, w_in = 0;
@@ -25,7 +29,8 @@ struct Conv2dParams {
   void validate() const;
 };
 
-void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out);
+void conv2d_forward(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out,
+                    Conv2dWeightCache* cache = nullptr);
 void conv2d_forward_ref(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out);
 
 // The im2col + GEMM paths alone (no Winograd dispatch), for tests and benches
@@ -34,7 +39,8 @@ void conv2d_forward_gemm(const Conv2dParams& p, const float* in, const float* w,
 void conv2d_backward_input_gemm(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in);
 
 // grad_in (N, Ci, H, W) = transposed convolution of grad_out with w.
-void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in);
+void conv2d_backward_input(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in,
+                           Conv2dWeightCache* cache = nullptr);
 void conv2d_backward_input_ref(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in);
 
 // grad_w (Co, Ci, kh, kw) and grad_bias (Co, may be null) from in and grad_out.

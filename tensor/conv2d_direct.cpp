@@ -1,5 +1,5 @@
-// The direct convolution's driver: weights packed once per call as the
-// tile's A panels, the output rows of an image cut into bands, and per band
+// The direct convolution's driver: weights packed as the tile's A panels
+// (every call, or once with a Conv2dWeightCache), the output rows of an image cut into bands, and per band
 // (each on one thread, with its own workspace) the input rows it needs
 // copied once into a zero-padded, column-phase-split buffer, then every tile
 // (MR output channels x NV vectors of output pixels) of every pass run over
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "tensor/conv2d_direct_kernels.h"
+#include "tensor/conv2d_weight_cache.h"
 #include "tensor/error.h"
 #include "tensor/parallel.h"
 #include "tensor/scratch_buffer.h"
@@ -316,23 +317,38 @@ bool conv2d_direct_supported(const Conv2dParams& p) {
 //    on one thread but 205 -> 188 on two, so not taken.
 //  - conv1's stride-2 backward (four phase passes of 3 output channels, the
 //    narrow 3-row tile) only ties: 100 -> 95-105; it stays on im2col.
+// With the packed weights kept in a Conv2dWeightCache (every network layer
+// has one) the small maps changed sides, GFLOP/s im2col+GEMM -> direct, one
+// thread / two:
+//  - forward at 7x7 (inception_5a/5b at 224): 5x5 44-46 -> 66-67 / 73-78 ->
+//    122-125; 3x3 54-57 -> 67-68 / 99-106 -> 129-132. So from 7 wide.
+//  - backward, 5x5 at 14x14 (4a..4e at 224): 70-107 -> 109-130 / 124-201 ->
+//    169-225; 3x3 at 16x16 (5a/5b at 512): 118-121 -> 160-161 / 230-237 ->
+//    295-306, at 14x14 (4a..4e at 224): 104-116 -> 127-138 / 211-234 ->
+//    238-269. So from 14 wide; at 7x7 it still loses (66-77 -> 60-68).
+// (Winograd, where preferred, is chosen before either.)
 bool conv2d_direct_preferred(const Conv2dParams& p) {
-  if (!conv2d_direct_supported(p) || p.kh != p.kw || p.w_out() < 14) return false;
+  if (!conv2d_direct_supported(p) || p.kh != p.kw || p.w_out() < 7) return false;
   return p.kh >= 5 || (p.kh == 3 && p.stride_h == 1);
 }
 
 bool conv2d_direct_backward_input_preferred(const Conv2dParams& p) {
-  return conv2d_direct_supported(p) && p.kh == p.kw && p.kh >= 5 && p.stride_h == 1 && p.w_out() >= 16;
+  return conv2d_direct_supported(p) && p.kh == p.kw && p.kh >= 3 && p.stride_h == 1 && p.w_out() >= 14;
 }
 
-void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out) {
+void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out,
+                           Conv2dWeightCache* cache) {
   require_supported(p, "conv2d_forward_direct");
   const auto& set = kernel_set();
   const DirectKernels& kern = kernels_for(set, p.c_out);
-  float* a = weight_workspace(packed_floats(p.c_out, p.c_in, p.kh * p.kw, kern.mr));
-  pack_weights(
-      p.c_out, p.c_in, p.kh, p.kw, kern.mr,
-      [&](int64_t o, int64_t i, int64_t ky, int64_t kx) { return w[((o * p.c_in + i) * p.kh + ky) * p.kw + kx]; }, a);
+  const float* a = weights_in_form(
+      cache, WeightForm::DirectForward, p, w, packed_floats(p.c_out, p.c_in, p.kh * p.kw, kern.mr), weight_workspace,
+      [&](float* dst) {
+        pack_weights(
+            p.c_out, p.c_in, p.kh, p.kw, kern.mr,
+            [&](int64_t o, int64_t i, int64_t ky, int64_t kx) { return w[((o * p.c_in + i) * p.kh + ky) * p.kw + kx]; },
+            dst);
+      });
   const int64_t ho = p.h_out(), wo = p.w_out();
   const Source src{p.c_in, p.h_in, p.w_in, p.stride_h, p.pad_top, p.pad_left};
   const DirectRun run(src, {Pass{p.c_out, p.kh, p.kw, ho, wo, 0, 0, a, 1, 0, 0}}, kern, set.width);
@@ -340,7 +356,8 @@ void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* 
   for (int64_t n = 0; n < p.n; ++n) run.image(in + n * in_image, bias, out + n * p.c_out * hw_out, hw_out, wo);
 }
 
-void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in) {
+void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in,
+                                  Conv2dWeightCache* cache) {
   require_supported(p, "conv2d_backward_input_direct");
   // grad_in(ci, y, x) = sum_co,ky,kx grad_out(co, oy, ox) w(co, ci, ky, kx) over s * oy = y + pad_top - ky
   // (and the same in x). For grad_in's phase y = s * u + py only the taps
@@ -380,21 +397,26 @@ void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, 
       floats += packed_floats(p.c_in, p.c_out, f.nj * f.ni, kern.mr);
     }
   if (phases.empty()) return;
-  float* a = weight_workspace(floats);
+  // Every phase's panels, one after another.
+  const float* a = weights_in_form(cache, WeightForm::DirectBackwardInput, p, w, floats, weight_workspace, [&](float* dst) {
+    for (const Phase& f : phases) {
+      // Filter (o, i) of this pass is w's filter (i, o) from tap (ry, rx) in
+      // steps of s, reversed. Its geometry is captured by value: read through
+      // references, GCC reloaded it after every float store, and packing took
+      // a quarter of a 16x16 layer's backward.
+      const int64_t taps = p.kh * p.kw, row = p.c_in * taps;
+      const int64_t last = (f.ry + s * (f.nj - 1)) * p.kw + f.rx + s * (f.ni - 1);
+      pack_weights(
+          p.c_in, p.c_out, f.nj, f.ni, kern.mr,
+          [w, taps, row, last, s, kw = p.kw](int64_t o, int64_t i, int64_t ty, int64_t tx) {
+            return w[i * row + o * taps + last - s * (ty * kw + tx)];
+          },
+          dst);
+      dst += packed_floats(p.c_in, p.c_out, f.nj * f.ni, kern.mr);
+    }
+  });
   std::vector<Pass> passes;
   for (const Phase& f : phases) {
-    // Filter (o, i) of this pass is w's filter (i, o) from tap (ry, rx) in
-    // steps of s, reversed. Its geometry is captured by value: read through
-    // references, GCC reloaded it after every float store, and packing took
-    // a quarter of a 16x16 layer's backward.
-    const int64_t taps = p.kh * p.kw, row = p.c_in * taps;
-    const int64_t last = (f.ry + s * (f.nj - 1)) * p.kw + f.rx + s * (f.ni - 1);
-    pack_weights(
-        p.c_in, p.c_out, f.nj, f.ni, kern.mr,
-        [w, taps, row, last, s, kw = p.kw](int64_t o, int64_t i, int64_t ty, int64_t tx) {
-          return w[i * row + o * taps + last - s * (ty * kw + tx)];
-        },
-        a);
     passes.push_back(Pass{p.c_in, f.nj, f.ni, f.hu, f.wu, pad_y - f.pad_y, pad_x - f.pad_x, a, s, f.py, f.px});
     a += packed_floats(p.c_in, p.c_out, f.nj * f.ni, kern.mr);
   }

@@ -32,8 +32,11 @@ bool conv2d_direct_supported(const Conv2dParams& p);
 bool conv2d_direct_preferred(const Conv2dParams& p);
 bool conv2d_direct_backward_input_preferred(const Conv2dParams& p);
 
-// Both throw dream::Error if !conv2d_direct_supported(p).
-void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out);
-void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in);
+// Both throw dream::Error if !conv2d_direct_supported(p). With a cache the
+// packed weights are taken from it (built there on first use).
+void conv2d_forward_direct(const Conv2dParams& p, const float* in, const float* w, const float* bias, float* out,
+                           Conv2dWeightCache* cache = nullptr);
+void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, const float* w, float* grad_in,
+                                  Conv2dWeightCache* cache = nullptr);
 
 }  // namespace dream
