@@ -1,7 +1,6 @@
 #include "nn/conv2d.h"
 
 #include "tensor/conv2d.h"
-#include "tensor/conv2d_weight_cache.h"
 
 namespace dream::nn {
 

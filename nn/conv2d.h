@@ -7,6 +7,7 @@
 #include <string>
 
 #include "nn/layer.h"
+#include "tensor/conv2d_weight_cache.h"
 
 namespace dream::nn {
 
@@ -27,6 +28,8 @@ class Conv2d : public Layer {
   const Tensor& bias() const { return bias_; }
   int64_t stride() const { return stride_; }
   int64_t pad() const { return pad_; }
+  // The weights in the kernels' packed layouts, kept since first use.
+  const Conv2dWeightCache& packed_weights() const { return *packed_; }
 
  private:
   Variable run(Tape& tape, const Variable& input, bool fuse_relu) const;

@@ -10,8 +10,8 @@
 // band instead of from an im2col buffer:
 //   B(p, vector v) = the `width` floats at x + voff[v] + koff[p]
 // (the driver lays the band out so every tap of every vector is one
-// contiguous run, see conv2d_direct.cpp), and A from the weights packed once
-// per call in panels of MR rows: A(i, p) = a[p * MR + i].
+// contiguous run, see conv2d_direct.cpp), and A from the weights packed (per
+// call, or once in a Conv2dWeightCache) in panels of MR rows: A(i, p) = a[p * MR + i].
 //   out[i * ldo + ooff[v] + j] = bias[i] (or 0) + sum_p A(i, p) * B(p, v)[j],
 // for j < valid[v] (the rest of a vector is computed and dropped).
 #include <cstdint>

@@ -3,6 +3,7 @@
 // the Inception block against the same module composed by hand.
 #include <catch2/catch.hpp>
 
+#include "autograd/ops.h"
 #include "nn/activation.h"
 #include "nn/concat.h"
 #include "nn/conv2d.h"
@@ -82,6 +83,34 @@ TEST_CASE("nn::Conv2d equals the reference convolution, and with fused ReLU the 
   CHECK(conv.window(x.shape()).stride == 2);
   CHECK_THROWS_WITH(conv.output_shape({{1, 2, 11, 9}}), Catch::Contains("c: input of shape 1x2x11x9"));
   CHECK_THROWS_WITH(nn::Conv2d("bad", w, Tensor({3}), 1, 0), Catch::Contains("bad: bias of shape 3"));
+}
+
+TEST_CASE("nn::Conv2d packs its weights once and its steps keep matching the reference") {
+  // 5x5 pad 2 on a 16x16 map: the direct path both ways, which packs.
+  const Tensor x = test::random_tensor({1, 6, 16, 16}, 4), w = test::random_tensor({8, 6, 5, 5}, 5),
+               b = test::random_tensor({8}, 6), dy = test::random_tensor({1, 8, 16, 16}, 7);
+  Conv2dParams p;
+  p.c_in = 6, p.h_in = p.w_in = 16, p.c_out = 8, p.kh = p.kw = 5;
+  p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 2;
+  Tensor dx_ref({1, 6, 16, 16});
+  conv2d_backward_input_ref(p, dy.data(), w.data(), dx_ref.data());
+  nn::Conv2d conv("c", w, b, 1, 2);
+  CHECK(conv.packed_weights().forms() == 0);
+  int64_t bytes = 0;
+  for (int step = 0; step < 3; ++step) {
+    INFO("step " << step);
+    Tape t;
+    auto v = t.leaf(x, true);
+    const autograd::Variable y = conv.forward(t, {v});
+    check_close(y.value(), conv_ref(x, w, b, 1, 2, false));
+    t.backward(autograd::dot_constant(t, y, dy));  // d/dx of sum(y * dy) is conv's backward of dy
+    check_close(v.grad(), dx_ref);
+    // Forward and backward forms, built on the first step only.
+    CHECK(conv.packed_weights().forms() == 2);
+    if (step == 0) bytes = conv.packed_weights().bytes();
+    CHECK(conv.packed_weights().bytes() == bytes);
+  }
+  CHECK(bytes >= 2 * w.numel() * static_cast<int64_t>(sizeof(float)));
 }
 
 TEST_CASE("nn::MaxPool2d / AvgPool2d: Caffe ceil mode against naive loops") {
