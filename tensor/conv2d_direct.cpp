@@ -1,10 +1,11 @@
 // The direct convolution's driver: weights packed as the tile's A panels
-// (every call, or once with a Conv2dWeightCache), the output rows of an image cut into bands, and per band
-// (each on one thread, with its own workspace) the input rows it needs
-// copied once into a zero-padded, column-phase-split buffer, then every tile
-// (MR output channels x NV vectors of output pixels) of every pass run over
-// it. The forward and the stride-1 backward are one pass; the stride-2
-// backward is four (one per phase of grad_in), sharing the band.
+// (every call, or once with a Conv2dWeightCache), the output rows of an
+// image cut into bands, and per band (each on one thread, with its own
+// workspace) the input rows it needs copied once into a zero-padded,
+// column-phase-split buffer, then every tile (MR output channels x NV
+// vectors of output pixels) of every pass run over it. The forward and the
+// stride-1 backward are one pass; the stride-2 backward is four (one per
+// phase of grad_in), sharing the band.
 //
 // Band buffer layout (s = stride, 1 or 2; per input channel ci):
 //   band[ci * s * plane + phase * plane + r * row + j]
@@ -398,7 +399,7 @@ void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, 
     }
   if (phases.empty()) return;
   // Every phase's panels, one after another.
-  const float* a = weights_in_form(cache, WeightForm::DirectBackwardInput, p, w, floats, weight_workspace, [&](float* dst) {
+  auto pack_phases = [&](float* dst) {
     for (const Phase& f : phases) {
       // Filter (o, i) of this pass is w's filter (i, o) from tap (ry, rx) in
       // steps of s, reversed. Its geometry is captured by value: read through
@@ -414,7 +415,8 @@ void conv2d_backward_input_direct(const Conv2dParams& p, const float* grad_out, 
           dst);
       dst += packed_floats(p.c_in, p.c_out, f.nj * f.ni, kern.mr);
     }
-  });
+  };
+  const float* a = weights_in_form(cache, WeightForm::DirectBackwardInput, p, w, floats, weight_workspace, pack_phases);
   std::vector<Pass> passes;
   for (const Phase& f : phases) {
     passes.push_back(Pass{p.c_in, f.nj, f.ni, f.hu, f.wu, pad_y - f.pad_y, pad_x - f.pad_x, a, s, f.py, f.px});

@@ -39,8 +39,8 @@ void check_close_to_reference(const std::vector<float>& got, const std::vector<f
   CHECK_ALL_CLOSE(got.data(), expected.data(), static_cast<int64_t>(expected.size()), 1e-4, 1e-4 * scale + 1e-6);
 }
 
-using Forward = std::function<void(const Conv2dParams&, const float*, const float*, const float*, float*,
-                                   Conv2dWeightCache*)>;
+using Forward =
+    std::function<void(const Conv2dParams&, const float*, const float*, const float*, float*, Conv2dWeightCache*)>;
 using Backward = std::function<void(const Conv2dParams&, const float*, const float*, float*, Conv2dWeightCache*)>;
 
 struct Path {
@@ -118,7 +118,8 @@ TEST_CASE("convolutions with a weight cache match the reference on first and lat
   }
 }
 
-TEST_CASE("the dispatcher runs the weight cache test's shapes on the paths it means to test", "[conv2d][weight_cache]") {
+TEST_CASE("the dispatcher runs the weight cache test's shapes on the paths it means to test",
+          "[conv2d][weight_cache]") {
   // Guards the test above against a change of dispatch rules leaving it
   // testing another path than it says.
   const Conv2dParams three = make(1, 17, 15, 14, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
