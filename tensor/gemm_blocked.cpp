@@ -258,6 +258,17 @@ void gemm_small_k_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   }
 }
 
+// Above this K the small-K path is taken only for GEMMs of at least
+// kSmallKMinRows rows. Each of its row tiles rereads the packed B chunk
+// (K x nc floats) from L2, which grows with K; gemm_small_a_range rereads
+// nothing but writes every row of C in turn, which is what limits when rows
+// are many. conv1's backward GEMM (M = 147 rows of taps, K = 64, into its
+// column buffer), gemm_small_a_range instead: 108 -> 114-116 GFLOP/s on 1
+// thread, 213 -> 224-226 on 2 (bench_conv, interleaved); the pointwise
+// backwards with K = 64 and M = 192..528 were 2-6% slower with it.
+constexpr int64_t kSmallKAnyRowsMaxK = 48;
+constexpr int64_t kSmallKMinRows = 160;
+
 // Whether gemm_small_a_range suits rows [i_begin, i_end): the whole packed A
 // is no bigger than the blocked path's A block (mc x kc, sized for L2).
 bool small_a(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end) {
@@ -268,7 +279,7 @@ bool small_a(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_
 void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end, int64_t j_begin,
                         int64_t j_end) {
   if (small_a(g, kern, i_begin, i_end)) {
-    if (g.k <= kern.kc && i_end - i_begin > g.k) {
+    if (g.k <= kern.kc && i_end - i_begin > g.k && (g.k <= kSmallKAnyRowsMaxK || g.m >= kSmallKMinRows)) {
       gemm_small_k_range(g, kern, i_begin, i_end, j_begin, j_end);
       return;
     }

@@ -184,16 +184,19 @@ TEST_CASE("gemm_blocked's small-A path and the blocked path agree with gemm_ref 
 }
 
 TEST_CASE("gemm_blocked's small-K path (more rows than K, one K block) agrees with gemm_ref on both sides", "[gemm]") {
-  // With all of op(A) packed in one block, K <= kc (256) and M > K,
-  // gemm_blocked walks each row tile across a wide chunk of B
-  // (gemm_small_k_range); M <= K or K > kc keeps the other loops. GoogLeNet's
-  // narrow convolutions backward to the input are M = 192..832 rows, K = 16..48.
+  // With all of op(A) packed in one block, K <= kc (256) and M > K (and,
+  // above K = 48, M >= 160), gemm_blocked walks each row tile across a wide
+  // chunk of B (gemm_small_k_range); otherwise the other loops. GoogLeNet's
+  // narrow convolutions backward to the input are M = 192..832 rows, K =
+  // 16..64; conv1's backward, M = 147, K = 64, is on the other side.
   const GemmCase cases[] = {
       {192, 300, 16, true, false, 1.0f, 0.0f},          {200, 517, 48, true, false, 2.0f, 1.0f, 1, 3, 5},
       {49, 70, 48, false, false, 1.0f, 0.0f},           {48, 70, 48, false, false, 1.0f, 0.5f},
       {270, 45, 256, true, false, 1.0f, 0.0f},          {260, 45, 257, true, false, 1.0f, 0.0f},
       {97, 2100, 24, true, false, -1.0f, 0.0f, 0, 0, 9}, {832, 40, 32, true, true, 0.5f, 1.0f},
       {64, 4099, 17, false, false, 1.0f, 1.0f},         {25, 1, 1, true, false, 1.0f, 0.0f},
+      {147, 1536, 64, true, false, 1.0f, 0.0f},         {159, 70, 64, true, false, 1.0f, 1.0f},
+      {160, 70, 64, false, false, 1.0f, 0.0f},          {159, 95, 49, true, false, 0.5f, 0.0f, 0, 0, 4},
   };
   // And a grid of tiny M and K around both the switch (M vs K) and the tile
   // sizes, with column tails.
