@@ -263,9 +263,9 @@ void gemm_small_k_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
 // (K x nc floats) from L2, which grows with K; gemm_small_a_range rereads
 // nothing but writes every row of C in turn, which is what limits when rows
 // are many. conv1's backward GEMM (M = 147 rows of taps, K = 64, into its
-// column buffer), gemm_small_a_range instead: 108 -> 114-116 GFLOP/s on 1
-// thread, 213 -> 224-226 on 2 (bench_conv, interleaved); the pointwise
-// backwards with K = 64 and M = 192..528 were 2-6% slower with it.
+// column buffer), gemm_small_a_range instead: 111 -> 116 GFLOP/s on 1
+// thread, 206-217 -> 198-227 on 2 (median +2%; bench_conv, interleaved); the
+// pointwise backwards with K = 64 and M = 192..528 were 2-6% slower with it.
 constexpr int64_t kSmallKAnyRowsMaxK = 48;
 constexpr int64_t kSmallKMinRows = 160;
 
