@@ -6,7 +6,7 @@
 // (16x16 at 512 input) that re-packing was 30% of a layer's time on 2
 // threads.
 //
-// Winograd's transformed filters are not kept: they are 4x the weights (28 MB
+// Winograd's transformed filters are not kept: they are 4x the weights (32 MB
 // more peak memory for the default dream, 153 -> 185 MB) and keeping them
 // made a 512x512 step only 1-2% faster, within the noise; its transform is
 // small next to the layers it runs on (36 tiles and more).
