@@ -19,11 +19,11 @@
 // different level, stride or weight array gets its own entry, never a stale
 // one. Entries are never dropped, so pointers returned stay valid while the
 // cache lives. Safe to share between threads.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <vector>
 
 #include "tensor/conv2d.h"
 #include "tensor/scratch_buffer.h"
@@ -43,8 +43,10 @@ class Conv2dWeightCache {
   int64_t forms() const;  // entries built so far
 
  private:
+  // Form, SIMD level, weights' address, weight geometry, floats.
+  using Key = std::array<int64_t, 14>;
   mutable std::mutex mutex_;
-  std::map<std::vector<int64_t>, ScratchBuffer> forms_;
+  std::map<Key, ScratchBuffer> forms_;
   int64_t floats_ = 0;
 };
 
