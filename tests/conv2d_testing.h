@@ -1,8 +1,12 @@
 #pragma once
-// Shared by the conv2d tests (test_conv2d, test_conv2d_winograd): a compact
-// way to write a convolution's shape, and running a check under every SIMD
-// level this CPU has, every GEMM backend built in and several thread counts.
+// Shared by the conv2d tests (test_conv2d, _winograd, _direct, _weight_cache):
+// a compact way to write a convolution's shape, its tensors' sizes, a
+// tolerance check against the reference, and running a check under every
+// SIMD level this CPU has, every GEMM backend built in and several thread
+// counts.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -10,6 +14,7 @@
 #include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
 #include "tensor/parallel.h"
+#include "tests/support/tensor_testing.h"
 
 namespace dream::test {
 
@@ -87,6 +92,23 @@ void for_each_configuration(Body body) {
       }
     }
   }
+}
+
+// Element counts of a convolution's input, output and weights.
+inline int64_t input_size(const Conv2dParams& p) { return p.n * p.c_in * p.h_in * p.w_in; }
+inline int64_t output_size(const Conv2dParams& p) { return p.n * p.c_out * p.h_out() * p.w_out(); }
+inline int64_t weight_size(const Conv2dParams& p) { return p.c_out * p.c_in * p.kh * p.kw; }
+
+// A fast path's sums in another order than the reference's: float error
+// grows with the magnitude of the terms, so the absolute tolerance is
+// `relative_to_max` times the largest reference output (+1e-6), the relative
+// one 1e-4.
+inline void check_close_to_reference(const std::vector<float>& got, const std::vector<float>& expected,
+                                     double relative_to_max) {
+  double scale = 0.0;
+  for (float v : expected) scale = std::max(scale, static_cast<double>(std::fabs(v)));
+  CHECK_ALL_CLOSE(got.data(), expected.data(), static_cast<int64_t>(expected.size()), 1e-4,
+                  relative_to_max * scale + 1e-6);
 }
 
 }  // namespace dream::test

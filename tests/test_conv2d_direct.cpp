@@ -21,7 +21,10 @@
 
 using dream::Conv2dParams;
 using dream::test::for_each_configuration;
+using dream::test::input_size;
 using dream::test::make;
+using dream::test::output_size;
+using dream::test::weight_size;
 
 namespace {
 
@@ -67,17 +70,10 @@ std::vector<DirectCase> cases() {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-// The same sums as the reference in a different order: float error grows
-// with the terms, so the bound is relative to the largest reference output.
+// The same sums as the reference in a different order.
 void check_close_to_reference(const std::vector<float>& got, const std::vector<float>& expected) {
-  double scale = 0.0;
-  for (float v : expected) scale = std::max(scale, static_cast<double>(std::fabs(v)));
-  CHECK_ALL_CLOSE(got.data(), expected.data(), static_cast<int64_t>(expected.size()), 1e-4, 1e-5 * scale + 1e-6);
+  dream::test::check_close_to_reference(got, expected, 1e-5);
 }
-
-int64_t input_size(const Conv2dParams& p) { return p.n * p.c_in * p.h_in * p.w_in; }
-int64_t output_size(const Conv2dParams& p) { return p.n * p.c_out * p.h_out() * p.w_out(); }
-int64_t weight_size(const Conv2dParams& p) { return p.c_out * p.c_in * p.kh * p.kw; }
 
 }  // namespace
 

@@ -23,20 +23,17 @@
 using dream::Conv2dParams;
 using dream::Conv2dWeightCache;
 using dream::test::for_each_configuration;
+using dream::test::input_size;
 using dream::test::make;
+using dream::test::output_size;
+using dream::test::weight_size;
 
 namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-int64_t input_size(const Conv2dParams& p) { return p.n * p.c_in * p.h_in * p.w_in; }
-int64_t output_size(const Conv2dParams& p) { return p.n * p.c_out * p.h_out() * p.w_out(); }
-int64_t weight_size(const Conv2dParams& p) { return p.c_out * p.c_in * p.kh * p.kw; }
-
 void check_close_to_reference(const std::vector<float>& got, const std::vector<float>& expected) {
-  double scale = 0.0;
-  for (float v : expected) scale = std::max(scale, static_cast<double>(std::fabs(v)));
-  CHECK_ALL_CLOSE(got.data(), expected.data(), static_cast<int64_t>(expected.size()), 1e-4, 1e-4 * scale + 1e-6);
+  dream::test::check_close_to_reference(got, expected, 1e-4);
 }
 
 using Forward =

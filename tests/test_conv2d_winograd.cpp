@@ -21,7 +21,9 @@
 
 using dream::Conv2dParams;
 using dream::test::for_each_configuration;
+using dream::test::input_size;
 using dream::test::make;
+using dream::test::output_size;
 
 namespace {
 
@@ -64,13 +66,8 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 // to 8 and 1/24): float error grows with the magnitude of the terms, not of
 // the result, so the tolerance is relative to the largest reference output.
 void check_close_to_reference(const std::vector<float>& got, const std::vector<float>& expected) {
-  double scale = 0.0;
-  for (float v : expected) scale = std::max(scale, static_cast<double>(std::fabs(v)));
-  CHECK_ALL_CLOSE(got.data(), expected.data(), static_cast<int64_t>(expected.size()), 1e-4, 2e-5 * scale + 1e-6);
+  dream::test::check_close_to_reference(got, expected, 2e-5);
 }
-
-int64_t input_size(const Conv2dParams& p) { return p.n * p.c_in * p.h_in * p.w_in; }
-int64_t output_size(const Conv2dParams& p) { return p.n * p.c_out * p.h_out() * p.w_out(); }
 
 }  // namespace
 
