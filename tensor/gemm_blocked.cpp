@@ -134,6 +134,15 @@ void pack_b(const GemmArgs& g, int64_t j0, int64_t nc, int64_t p0, int64_t kc, i
 
 constexpr int kSmallAPanels = 8;
 
+// Row tiles of near-equal height over m rows (M = 16 as 8 + 8, not 12 + 4: a
+// 4-row tile has too few accumulators to keep the FMA units busy); tile t
+// starts at row(t), ends at row(t + 1), and has its own mr-row A panel.
+struct RowTiles {
+  int64_t count, base, extra;
+  RowTiles(int64_t m, int mr) : count(ceil_div(m, mr)), base(m / count), extra(m % count) {}
+  int64_t row(int64_t t) const { return t * base + min64(t, extra); }
+};
+
 // C(i_begin : i_end, j_begin : j_end) when all of op(A)'s rows in the range
 // fit in one packed A block (see small_a): GoogLeNet's narrow
 // convolutions (M = 24..64 output channels, or K = 24..64 when backward to the
@@ -157,11 +166,9 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   const int64_t kc_max = min64(kern.kc, g.k);
   // K block pc of A lives at a_pack + pc * m_padded (blocks before it hold pc columns each).
   float* a_pack = a_pack_buffer.get(m_padded * g.k);
-  // Row tiles of near-equal height (M = 16 as 8 + 8, not 12 + 4: a 4-row
-  // tile has too few accumulators to keep the FMA units busy); tile t
-  // starts at row t * base + min(t, extra) and has its own mr-row A panel.
-  const int64_t tiles = ceil_div(m, mr), base = m / tiles, extra = m % tiles;
-  auto tile_row = [&](int64_t t) { return t * base + min64(t, extra); };
+  const RowTiles row_tiles(m, mr);
+  const int64_t tiles = row_tiles.count;
+  auto tile_row = [&](int64_t t) { return row_tiles.row(t); };
   // With one or two row tiles, one micro-panel per block: packed straight
   // into L1 (kc x nr, 32 KiB at most) just before its two kernels read it,
   // instead of 8 (up to 256 KiB, written to and read back from L2). Packing
@@ -258,6 +265,69 @@ void gemm_small_k_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   }
 }
 
+// gemm_k_strips_range: most rows of B per strip, most row tiles of C, and
+// floats of C per column chunk (kept in L2 while every strip adds to it).
+constexpr int64_t kStripMaxRows = 64;
+constexpr int64_t kStripsMaxTiles = 4;
+constexpr int64_t kStripChunkFloats = int64_t{1} << 17;
+
+// C(i_begin : i_end, j_begin : j_end) when k_strips_suit: GoogLeNet's
+// 5x5_reduce convolutions forward from inception_4a on (M = 16..48 output
+// channels, K = 480..832 input channels, N = the pixels), when they run alone
+// rather than stacked with their siblings (nn/pointwise_fusion.h). Each float
+// of B then meets only 16..48 rows of A, so reading B is most of the time,
+// and gemm_small_a_range reads it a 128-byte piece from each of K rows at a
+// time: K streams a page or more apart, which the hardware prefetcher does not
+// follow, so its software prefetches have to cover every line. Here B is not
+// packed: the kernels read it in place, K in strips of up to kStripMaxRows
+// rows, each strip walked left to right across the chunk of columns, so each
+// row of B is read in one run and the hardware prefetcher streams it. C, which
+// every strip after the first reads and adds to, stays in L2 (M x chunk).
+// 1 thread, bench_conv forward at 512 input, medians of 5 interleaved runs,
+// GFLOP/s: 4a/5x5_reduce (16 x 1024 x 480) 85-88 -> 104, 4c (24 x 1024 x
+// 512) 98-103 -> 110-115, 4e (32 x 1024 x 528) 95-105 -> 116, 5a (32 x 256 x
+// 832) 102-103 -> 118; with AVX2 kernels 4a 53 -> 63, 4b 60 -> 67. At K <=
+// 256 (3a, 3b: N = 4096) the strips were no faster: they stay on the packed
+// path, whose single K block writes C once.
+void gemm_k_strips_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end, int64_t j_begin,
+                         int64_t j_end) {
+  const int mr = kern.mr, nr = kern.nr, width = kern.vector_width;
+  const RowTiles tiles(i_end - i_begin, mr);
+  // Tile t's A panel (all K, mr rows) at a_pack + t * mr * k.
+  float* a_pack = a_pack_buffer.get(tiles.count * mr * g.k);
+  for (int64_t t = 0; t < tiles.count; ++t)
+    pack_a(g, i_begin + tiles.row(t), tiles.row(t + 1) - tiles.row(t), 0, g.k, mr, a_pack + t * mr * g.k);
+  const int64_t kb_max = ceil_div(g.k, ceil_div(g.k, kStripMaxRows));  // strips of near-equal depth
+  const int64_t chunk = ceil_div(kStripChunkFloats / (i_end - i_begin), nr) * nr;
+  // A last panel whose columns are not whole vectors is packed (the in-place
+  // kernels would read past the end of B's last row).
+  float* b_pack = b_pack_buffer.get(kb_max * nr);
+  for (int64_t jc = j_begin; jc < j_end; jc += chunk) {
+    const int64_t nc = min64(chunk, j_end - jc);
+    for (int64_t pc = 0; pc < g.k; pc += kb_max) {
+      const int64_t kb = min64(kb_max, g.k - pc);
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      for (int64_t jr = 0; jr < nc; jr += nr) {
+        const int n_valid = static_cast<int>(min64(nr, nc - jr));
+        const int vectors = (n_valid + width - 1) / width;
+        const float* b = g.b + pc * g.ldb + jc + jr;
+        const bool in_place = n_valid % width == 0;
+        if (!in_place) pack_b(g, jc + jr, n_valid, pc, kb, nr, b_pack);
+        for (int64_t t = 0; t < tiles.count; ++t) {
+          const int m_valid = static_cast<int>(tiles.row(t + 1) - tiles.row(t));
+          const float* a = a_pack + t * mr * g.k + pc * mr;
+          float* c = g.c + (i_begin + tiles.row(t)) * g.ldc + jc + jr;
+          const float* bias = pc == 0 && g.bias ? g.bias + i_begin + tiles.row(t) : nullptr;
+          if (in_place)
+            kern.by_tile_b_in_place[m_valid][vectors](kb, a, b, g.ldb, c, g.ldc, g.alpha, beta, bias, m_valid, n_valid);
+          else
+            kern.by_tile[m_valid][vectors](kb, a, b_pack, c, g.ldc, g.alpha, beta, bias, m_valid, n_valid);
+        }
+      }
+    }
+  }
+}
+
 // Above this K the small-K path is taken only for GEMMs of at least
 // kSmallKMinRows rows. Each of its row tiles rereads the packed B chunk
 // (K x nc floats) from L2, which grows with K; gemm_small_a_range rereads
@@ -268,6 +338,18 @@ void gemm_small_k_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
 // pointwise backwards with K = 64 and M = 192..528 were 2-6% slower with it.
 constexpr int64_t kSmallKAnyRowsMaxK = 48;
 constexpr int64_t kSmallKMinRows = 160;
+
+// Whether gemm_k_strips_range suits C(i_begin : i_end, j_begin : j_end) (all
+// of op(A) in one packed block, see small_a): B not transposed, K deeper than
+// one K block of the packed loops, at most kStripsMaxTiles row tiles, and
+// whole rows of B (a thread given half the columns reads half-rows, which the
+// hardware prefetcher follows less far: on 2 threads the strips measured
+// from 10% faster to 10% slower than gemm_small_a_range, layer to layer).
+bool k_strips_suit(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end, int64_t j_begin,
+                   int64_t j_end) {
+  return !g.trans_b && g.k > kern.kc && ceil_div(i_end - i_begin, kern.mr) <= kStripsMaxTiles && j_begin == 0 &&
+         j_end == g.n;
+}
 
 // Whether gemm_small_a_range suits rows [i_begin, i_end): the whole packed A
 // is no bigger than the blocked path's A block (mc x kc, sized for L2).
@@ -281,6 +363,10 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   if (small_a(g, kern, i_begin, i_end)) {
     if (g.k <= kern.kc && i_end - i_begin > g.k && (g.k <= kSmallKAnyRowsMaxK || g.m >= kSmallKMinRows)) {
       gemm_small_k_range(g, kern, i_begin, i_end, j_begin, j_end);
+      return;
+    }
+    if (k_strips_suit(g, kern, i_begin, i_end, j_begin, j_end)) {
+      gemm_k_strips_range(g, kern, i_begin, i_end, j_begin, j_end);
       return;
     }
     gemm_small_a_range(g, kern, i_begin, i_end, j_begin, j_end);

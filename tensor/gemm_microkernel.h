@@ -40,6 +40,11 @@ struct PrefetchWalk {
 // As MicroKernelFn, also walking `pf`.
 using MicroKernelPrefetchFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
                                        float beta, const float* bias, int m, int n, const PrefetchWalk& pf);
+// As MicroKernelFn, but B is read where it lies, unpacked: row p of the
+// tile's kc x NR piece of B starts at b + p * ldb. Reads whole vectors, so
+// the n valid columns are rounded up to a multiple of the vector width.
+using MicroKernelBInPlaceFn = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+                                       float alpha, float beta, const float* bias, int m, int n);
 
 constexpr int kMaxMicroRows = 16;
 constexpr int kMaxMicroVectors = 4;
@@ -48,6 +53,7 @@ struct MicroKernel {
   // [r][v]: kernel for an r-row, v-vector tile (r = 1..mr, v = 1..nr / vector_width)
   MicroKernelFn by_tile[kMaxMicroRows + 1][kMaxMicroVectors + 1];
   MicroKernelPrefetchFn by_tile_prefetch[kMaxMicroRows + 1][kMaxMicroVectors + 1];
+  MicroKernelBInPlaceFn by_tile_b_in_place[kMaxMicroRows + 1][kMaxMicroVectors + 1];
   int mr, nr;        // full register tile
   int vector_width;  // floats per SIMD vector
 
@@ -65,15 +71,15 @@ const MicroKernel& micro_kernel_neon();
 
 // S: one of the simd:: structs; tile MR x (NV * S::width); A_STRIDE,
 // B_STRIDE: rows / columns of the packed micro-panels (>= the tile: the edge
-// kernels read full-size panels).
+// kernels read full-size panels); B_STRIDE 0: B unpacked, rows ldb apart.
 // PF: also walk the PrefetchWalk (null when !PF). Always inlined: otherwise
 // GCC makes micro_kernel a jump to a shared out-of-line copy, and the
 // kernels Winograd and the Goto loops call would no longer be the exact
 // code they were tuned as.
 template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE, bool PF>
-__attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const float* a, const float* b, float* c,
-                                                             int64_t ldc, float alpha, float beta, const float* bias,
-                                                             int m, int n, const PrefetchWalk* pf) {
+__attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const float* a, const float* b, int64_t ldb,
+                                                             float* c, int64_t ldc, float alpha, float beta,
+                                                             const float* bias, int m, int n, const PrefetchWalk* pf) {
   using V = typename S::V;
   constexpr int W = S::width;
   constexpr int NR = NV * W;
@@ -106,7 +112,7 @@ __attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const f
       for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
     }
     a += A_STRIDE;
-    b += B_STRIDE;
+    b += B_STRIDE != 0 ? B_STRIDE : ldb;
   }
 
   const V valpha = S::broadcast(alpha);
@@ -161,26 +167,32 @@ __attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const f
 template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
 void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
                   const float* bias, int m, int n) {
-  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, false>(kc, a, b, c, ldc, alpha, beta, bias, m, n, nullptr);
+  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, false>(kc, a, b, 0, c, ldc, alpha, beta, bias, m, n, nullptr);
 }
 
 template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE>
 void micro_kernel_prefetch(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
                            const float* bias, int m, int n, const PrefetchWalk& pf) {
-  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, true>(kc, a, b, c, ldc, alpha, beta, bias, m, n, &pf);
+  micro_kernel_body<S, MR, NV, A_STRIDE, B_STRIDE, true>(kc, a, b, 0, c, ldc, alpha, beta, bias, m, n, &pf);
+}
+
+template <class S, int MR, int NV, int A_STRIDE>
+void micro_kernel_b_in_place(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+                             float alpha, float beta, const float* bias, int m, int n) {
+  micro_kernel_body<S, MR, NV, A_STRIDE, 0, false>(kc, a, b, ldb, c, ldc, alpha, beta, bias, m, n, nullptr);
 }
 
 // Fills row R of the table: kernels R x 1 .. R x NV vectors.
 template <class S, int MR, int NV, int R, int... V>
-void fill_tile_row(MicroKernelFn* row, MicroKernelPrefetchFn* row_prefetch, std::integer_sequence<int, V...>) {
-  ((row[V + 1] = &micro_kernel<S, R, V + 1, MR, NV * S::width>), ...);
-  ((row_prefetch[V + 1] = &micro_kernel_prefetch<S, R, V + 1, MR, NV * S::width>), ...);
+void fill_tile_row(MicroKernel& k, std::integer_sequence<int, V...>) {
+  ((k.by_tile[R][V + 1] = &micro_kernel<S, R, V + 1, MR, NV * S::width>), ...);
+  ((k.by_tile_prefetch[R][V + 1] = &micro_kernel_prefetch<S, R, V + 1, MR, NV * S::width>), ...);
+  ((k.by_tile_b_in_place[R][V + 1] = &micro_kernel_b_in_place<S, R, V + 1, MR>), ...);
 }
 
 template <class S, int MR, int NV, int... R>
 void fill_tile_table(MicroKernel& k, std::integer_sequence<int, R...>) {
-  (fill_tile_row<S, MR, NV, R + 1>(k.by_tile[R + 1], k.by_tile_prefetch[R + 1], std::make_integer_sequence<int, NV>{}),
-   ...);
+  (fill_tile_row<S, MR, NV, R + 1>(k, std::make_integer_sequence<int, NV>{}), ...);
 }
 
 // The MicroKernel of full tile MR x (NV * S::width) with all its edge sizes.

@@ -183,6 +183,39 @@ TEST_CASE("gemm_blocked's small-A path and the blocked path agree with gemm_ref 
   set_max_threads(restore);
 }
 
+TEST_CASE("gemm_blocked's K-strips path (few rows, deep K, B read in place) agrees with gemm_ref around its bounds",
+          "[gemm]") {
+  // With at most 4 row tiles (AVX-512 12 rows: M <= 48; NEON 8: 32; AVX2 6:
+  // 24; scalar 4: 16), K > kc (256), B not transposed and a thread's range
+  // covering whole rows, gemm_blocked reads B unpacked in strips of up to 64
+  // rows (gemm_k_strips_range). These shapes cross each of those bounds, with
+  // several strips and column chunks (M x chunk <= 2^17 floats), column tails
+  // that are not whole vectors (packed instead), rows of B, A and C padded,
+  // alpha, beta and a bias; on 2 threads, the narrow ones stay one range.
+  const GemmCase cases[] = {
+      {16, 1024, 480, false, false, 1.0f, 0.0f},
+      {48, 3001, 300, false, false, 0.5f, 1.0f, 1, 5, 2},
+      {49, 700, 300, false, false, 1.0f, 0.0f},
+      {24, 65, 257, false, false, 1.0f, 0.5f, 0, 3, 1, true},
+      {25, 90, 257, false, false, -1.0f, 0.0f, 2, 0, 0, true},
+      {32, 40, 256, false, false, 1.0f, 1.0f},
+      {1, 40, 1000, true, false, 1.0f, 0.5f, 0, 7, 0},
+      {7, 1000, 513, false, false, 2.0f, 0.0f, 0, 0, 3, true},
+      {16, 33, 700, false, true, 1.0f, 0.0f},
+  };
+  const int restore = max_threads();
+  uint32_t seed = 4000;
+  for (int threads : {1, 2}) {
+    set_max_threads(threads);
+    for (SimdLevel level : supported_levels()) {
+      ScopedSimdLevel scoped(level);
+      INFO("threads=" << threads);
+      for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
+    }
+  }
+  set_max_threads(restore);
+}
+
 TEST_CASE("gemm_blocked's small-K path (more rows than K, one K block) agrees with gemm_ref on both sides", "[gemm]") {
   // With all of op(A) packed in one block, K <= kc (256) and M > K (and,
   // above K = 48, M >= 160), gemm_blocked walks each row tile across a wide
