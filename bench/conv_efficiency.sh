@@ -20,12 +20,16 @@ input=${DREAM_INPUT:-512}
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDREAM_BENCH=ON >/dev/null
 cmake --build "$build" --target bench_fma_peak bench_conv -j2 >/dev/null
 threads=${*:-1 2}
+# Each figure is the median of 5 runs, taken in random order among all the
+# others (random interleaving), so that a burst of load from elsewhere on a
+# shared machine lands on one run of a layer rather than on all five.
+repeat="--benchmark_repetitions=5 --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for t in $threads; do
-  "$build/bench/bench_fma_peak" --benchmark_filter="/$t/" --benchmark_format=json >"$tmp/peak$t.json" 2>/dev/null
+  "$build/bench/bench_fma_peak" --benchmark_filter="/$t/" $repeat --benchmark_format=json >"$tmp/peak$t.json" 2>/dev/null
   OMP_NUM_THREADS=$t "$build/bench/bench_conv" --benchmark_filter="^(forward|backward_input)/.*/$input/blocked/real_time\$" \
-    --benchmark_min_time=0.3 --benchmark_format=json >"$tmp/conv$t.json" 2>/dev/null
+    --benchmark_min_time=0.1 $repeat --benchmark_format=json >"$tmp/conv$t.json" 2>/dev/null
 done
 exec /usr/bin/python3 - "$tmp" "$input" $threads <<'PY'
 import json, sys
@@ -39,13 +43,13 @@ summary = []
 def stacked_in_engine(layer):
     return layer.startswith("inception_") and layer.split("/")[1] in ("1x1", "3x3_reduce", "5x5_reduce")
 for t in threads:
-    peaks = {b["name"].split("/")[1]: b["GFLOP/s"] for b in json.load(open("%s/peak%s.json" % (tmp, t)))["benchmarks"]
-             if "GFLOP/s" in b}
+    medians = lambda f: [b for b in json.load(open(f))["benchmarks"] if b.get("aggregate_name") == "median"]
+    peaks = {b["run_name"].split("/")[1]: b["GFLOP/s"] for b in medians("%s/peak%s.json" % (tmp, t)) if "GFLOP/s" in b}
     level = next(l for l in ("avx512", "avx2", "scalar") if l in peaks)
     peak = peaks[level]
     rows, below, below_run = {}, [], []
-    for b in json.load(open("%s/conv%s.json" % (tmp, t)))["benchmarks"]:
-        kind, layer = b["name"].split("/")[0], "/".join(b["name"].split("/")[1:-3])
+    for b in medians("%s/conv%s.json" % (tmp, t)):
+        kind, layer = b["run_name"].split("/")[0], "/".join(b["run_name"].split("/")[1:-3])
         rows.setdefault(layer, {})[kind] = b["GFLOP/s"]
     for layer, r in rows.items():
         f, bw = r.get("forward"), r.get("backward_input")
