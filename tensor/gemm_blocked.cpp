@@ -38,6 +38,8 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // GEMMs do not pay an allocation each time.
 thread_local ScratchBuffer a_pack_buffer;
 thread_local ScratchBuffer b_pack_buffer;
+// gemm_k_split's partial products, on the calling thread.
+thread_local ScratchBuffer partial_c_buffer;
 
 // Packs op(A)(i0 : i0+mc, p0 : p0+kc) as mr-row micro-panels (layout in
 // gemm_microkernel.h), zero-padding the last panel to mr rows.
@@ -408,6 +410,44 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
 // threads before its columns (see there).
 constexpr int64_t kSplitRowsMaxK = 48;
 
+// C = the GEMM over K split into `parts` slices, one per thread, each by
+// gemm_k_strips_range over all of C: slice 0 into C itself (with the
+// caller's beta and bias), the others into partial products that are then
+// added into C. For k_strips_suit GEMMs whose C is small (M x N <=
+// kStripChunkFloats): split by columns, each thread would read half-rows of B,
+// which cost the strips their streaming (see k_strips_suit); split by K, each
+// thread streams whole rows of its half of B and packs only its half of A.
+// 2 threads, bench_conv forward at 512 input, two runs of medians of 5
+// interleaved, GFLOP/s: 5a/5x5_reduce (32 x 256 x 832) 155-163 -> 214-217,
+// 5b (48 x 256 x 832) 175-183 -> 223-229, 4a (16 x 1024 x 480) 158-163 ->
+// 174-177; 4b to 4e (N = 1024, K = 508..528) within 3% either way.
+void gemm_k_split(const GemmArgs& g, const MicroKernel& kern, int64_t parts) {
+  const int64_t size = g.m * g.n;
+  float* partial = partial_c_buffer.get((parts - 1) * size);  // slice q >= 1 at partial + (q - 1) * size
+  parallel_for(parts, [&](int64_t begin, int64_t end) {
+    for (int64_t q = begin; q < end; ++q) {
+      const int64_t p0 = g.k * q / parts, p1 = g.k * (q + 1) / parts;
+      GemmArgs slice = g;
+      slice.k = p1 - p0;
+      slice.a = g.trans_a ? g.a + p0 * g.lda : g.a + p0;
+      slice.b = g.b + p0 * g.ldb;
+      if (q > 0) {
+        slice.c = partial + (q - 1) * size;
+        slice.ldc = g.n;
+        slice.beta = 0.0f;
+        slice.bias = nullptr;
+      }
+      gemm_k_strips_range(slice, kern, 0, g.m, 0, g.n);
+    }
+  });
+  for (int64_t q = 1; q < parts; ++q)
+    for (int64_t i = 0; i < g.m; ++i) {
+      float* c = g.c + i * g.ldc;
+      const float* add = partial + (q - 1) * size + i * g.n;
+      for (int64_t j = 0; j < g.n; ++j) c[j] += add[j];
+    }
+}
+
 }  // namespace
 
 void gemm_blocked(const GemmArgs& g) {
@@ -434,7 +474,10 @@ void gemm_blocked(const GemmArgs& g) {
   // twice A (GoogLeNet's layers on 14x14 and 16x16 maps).
   const bool split_rows_first =
       (g.m > g.k && g.k <= kSplitRowsMaxK && small_a(g, kern, 0, g.m)) || g.n <= 2 * g.m;
-  if (worth_threads && split_rows_first && m_panels >= 2 * threads) {
+  if (worth_threads && k_strips_suit(g, kern, 0, g.m, 0, g.n) && g.m * g.n <= kStripChunkFloats &&
+      g.k >= threads * kStripMaxRows) {
+    gemm_k_split(g, kern, threads);
+  } else if (worth_threads && split_rows_first && m_panels >= 2 * threads) {
     parallel_for(m_panels, [&](int64_t b, int64_t e) {
       gemm_blocked_range(g, kern, b * kern.mr, min64(e * kern.mr, g.m), 0, g.n);
     });
