@@ -38,8 +38,6 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // GEMMs do not pay an allocation each time.
 thread_local ScratchBuffer a_pack_buffer;
 thread_local ScratchBuffer b_pack_buffer;
-// gemm_k_split's partial products, on the calling thread.
-thread_local ScratchBuffer partial_c_buffer;
 
 // Packs op(A)(i0 : i0+mc, p0 : p0+kc) as mr-row micro-panels (layout in
 // gemm_microkernel.h), zero-padding the last panel to mr rows.
@@ -423,6 +421,7 @@ constexpr int64_t kSplitRowsMaxK = 48;
 // 174-177; 4b to 4e (N = 1024, K = 508..528) within 3% either way.
 void gemm_k_split(const GemmArgs& g, const MicroKernel& kern, int64_t parts) {
   const int64_t size = g.m * g.n;
+  thread_local ScratchBuffer partial_c_buffer;  // on the calling thread
   float* partial = partial_c_buffer.get((parts - 1) * size);  // slice q >= 1 at partial + (q - 1) * size
   parallel_for(parts, [&](int64_t begin, int64_t end) {
     for (int64_t q = begin; q < end; ++q) {
