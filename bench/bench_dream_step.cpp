@@ -27,6 +27,7 @@
 #include "models/googlenet.h"
 #include "nn/profile.h"
 #include "tensor/gemm.h"
+#include "tensor/malloc_tuning.h"
 
 namespace {
 
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s step|forward HEIGHT WIDTH REPS\n", argv[0]);
     return 2;
   }
+  dream::keep_freed_memory();  // as the dream tool does
   const std::string mode = argv[1];
   const int64_t h = std::atoll(argv[2]), w = std::atoll(argv[3]);
   const int reps = std::max(1, std::atoi(argv[4]));

@@ -13,6 +13,7 @@
 #include "dream/image.h"
 #include "models/googlenet.h"
 #include "models/imagenet_preprocess.h"
+#include "tensor/malloc_tuning.h"
 #include "tools/cli/flag_parser.h"
 #include "tools/cli/version.h"
 #include "weights/model_path.h"
@@ -54,6 +55,7 @@ void classify(const dream::models::GoogLeNet& net, const std::string& path, int6
 
 int main(int argc, char** argv) {
   using dream::cli::FlagParser;
+  dream::keep_freed_memory();  // each image reuses the last one's tensors
   std::string model;
   int64_t top = 5;
   bool help = false, version = false;

@@ -5,6 +5,7 @@
 #include <exception>
 #include <new>
 
+#include "tensor/malloc_tuning.h"
 #include "tools/cli/dream_flags.h"
 #include "tools/cli/dream_run.h"
 #include "tools/cli/flag_parser.h"
@@ -12,6 +13,7 @@
 
 int main(int argc, char** argv) {
   using namespace dream::cli;
+  dream::keep_freed_memory();  // every step reuses the last one's tensors
   DreamOptions options;
   FlagParser parser("dream",
                     "INPUT [-o OUTPUT] [flags]   (INPUT: image file, directory of frames, or --from-noise WxH)",
