@@ -339,22 +339,22 @@ void gemm_k_strips_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_b
 constexpr int64_t kSmallKAnyRowsMaxK = 48;
 constexpr int64_t kSmallKMinRows = 160;
 
-// Whether gemm_k_strips_range suits C(i_begin : i_end, j_begin : j_end) (all
-// of op(A) in one packed block, see small_a): B not transposed, K deeper than
+// Whether gemm_small_a_range suits rows [i_begin, i_end): the whole packed A
+// is no bigger than the blocked path's A block (mc x kc, sized for L2).
+bool small_a(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end) {
+  return ceil_div(i_end - i_begin, kern.mr) * kern.mr * g.k <= int64_t{kern.mc} * kern.kc;
+}
+
+// Whether gemm_k_strips_range suits C(i_begin : i_end, j_begin : j_end): all
+// of op(A) in one packed block (small_a), B not transposed, K deeper than
 // one K block of the packed loops, at most kStripsMaxTiles row tiles, and
 // whole rows of B (a thread given half the columns reads half-rows, which the
 // hardware prefetcher follows less far: on 2 threads the strips measured
 // from 10% faster to 10% slower than gemm_small_a_range, layer to layer).
 bool k_strips_suit(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end, int64_t j_begin,
                    int64_t j_end) {
-  return !g.trans_b && g.k > kern.kc && ceil_div(i_end - i_begin, kern.mr) <= kStripsMaxTiles && j_begin == 0 &&
-         j_end == g.n;
-}
-
-// Whether gemm_small_a_range suits rows [i_begin, i_end): the whole packed A
-// is no bigger than the blocked path's A block (mc x kc, sized for L2).
-bool small_a(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end) {
-  return ceil_div(i_end - i_begin, kern.mr) * kern.mr * g.k <= int64_t{kern.mc} * kern.kc;
+  return small_a(g, kern, i_begin, i_end) && !g.trans_b && g.k > kern.kc &&
+         ceil_div(i_end - i_begin, kern.mr) <= kStripsMaxTiles && j_begin == 0 && j_end == g.n;
 }
 
 // The serial blocked loops over C(i_begin : i_end, j_begin : j_end), k > 0.
