@@ -31,6 +31,8 @@ for t in $threads; do
   OMP_NUM_THREADS=$t "$build/bench/bench_conv" --benchmark_filter="^(forward|backward_input)/.*/$input/blocked/real_time\$" \
     --benchmark_min_time=0.1 $repeat --benchmark_format=json >"$tmp/conv$t.json" 2>/dev/null
 done
+# The network's order, for the table (the runs above come in random order).
+"$build/bench/bench_conv" --benchmark_list_tests=true >"$tmp/order.txt"
 exec /usr/bin/python3 - "$tmp" "$input" $threads <<'PY'
 import json, sys
 tmp, size, threads = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -47,11 +49,14 @@ for t in threads:
     peaks = {b["run_name"].split("/")[1]: b["GFLOP/s"] for b in medians("%s/peak%s.json" % (tmp, t)) if "GFLOP/s" in b}
     level = next(l for l in ("avx512", "avx2", "scalar") if l in peaks)
     peak = peaks[level]
+    order = {}
+    for line in open("%s/order.txt" % tmp):
+        order.setdefault("/".join(line.strip().split("/")[1:-3]), len(order))
     rows, below, below_run = {}, [], []
     for b in medians("%s/conv%s.json" % (tmp, t)):
         kind, layer = b["run_name"].split("/")[0], "/".join(b["run_name"].split("/")[1:-3])
         rows.setdefault(layer, {})[kind] = b["GFLOP/s"]
-    for layer, r in rows.items():
+    for layer, r in sorted(rows.items(), key=lambda item: order.get(item[0], len(order))):
         f, bw = r.get("forward"), r.get("backward_input")
         cell = lambda v: ("%.0f" % v, "%.0f%%" % (100 * v / peak)) if v else ("-", "-")
         misses = ["%s %s %.0f%%" % (layer, kind, 100 * v / peak)
