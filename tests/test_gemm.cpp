@@ -87,6 +87,22 @@ void check_against_ref(const GemmCase& t, Fn fn, uint32_t seed) {
 void blocked(const GemmArgs& g) { gemm_blocked(g); }
 void dispatched(const GemmArgs& g) { gemm(g); }
 
+// Runs fn() on 1 and on 2 threads at every SIMD level this CPU has, then
+// restores the thread count.
+template <class Fn>
+void on_each_thread_count_and_level(Fn fn) {
+  const int restore = max_threads();
+  for (int threads : {1, 2}) {
+    set_max_threads(threads);
+    for (SimdLevel level : supported_levels()) {
+      ScopedSimdLevel scoped(level);
+      INFO("threads=" << threads);
+      fn();
+    }
+  }
+  set_max_threads(restore);
+}
+
 }  // namespace
 
 TEST_CASE("gemm_blocked matches gemm_ref on small odd sizes at every SIMD level", "[gemm]") {
@@ -168,19 +184,10 @@ TEST_CASE("gemm_blocked's small-A path and the blocked path agree with gemm_ref 
       {16, 600, 700, false, false, 1.0f, 1.0f, 0, 3, 0}, {1, 533, 600, true, false, 1.0f, 0.0f},
       {48, 1001, 832, true, false, 0.5f, 0.0f, 0, 0, 2},
   };
-  const int restore = max_threads();
   uint32_t seed = 3000;
-  for (int threads : {1, 2}) {
-    set_max_threads(threads);
-    for (SimdLevel level : supported_levels()) {
-      ScopedSimdLevel scoped(level);
-      for (const GemmCase& t : cases) {
-        INFO("threads=" << threads);
-        check_against_ref(t, blocked, seed++);
-      }
-    }
-  }
-  set_max_threads(restore);
+  on_each_thread_count_and_level([&] {
+    for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
+  });
 }
 
 TEST_CASE("gemm_blocked's K-strips path (few rows, deep K, B read in place) agrees with gemm_ref around its bounds",
@@ -207,17 +214,10 @@ TEST_CASE("gemm_blocked's K-strips path (few rows, deep K, B read in place) agre
       {7, 1000, 513, false, false, 2.0f, 0.0f, 0, 0, 3, true},
       {16, 33, 700, false, true, 1.0f, 0.0f},
   };
-  const int restore = max_threads();
   uint32_t seed = 4000;
-  for (int threads : {1, 2}) {
-    set_max_threads(threads);
-    for (SimdLevel level : supported_levels()) {
-      ScopedSimdLevel scoped(level);
-      INFO("threads=" << threads);
-      for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
-    }
-  }
-  set_max_threads(restore);
+  on_each_thread_count_and_level([&] {
+    for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
+  });
 }
 
 TEST_CASE("gemm_blocked's small-K path (more rows than K, one K block) agrees with gemm_ref on both sides", "[gemm]") {
@@ -240,25 +240,18 @@ TEST_CASE("gemm_blocked's small-K path (more rows than K, one K block) agrees wi
   const int64_t ms[] = {1, 2, 13, 17, 47, 48, 49, 64};
   const int64_t ks[] = {1, 2, 15, 16, 47, 48};
   const int64_t ns[] = {1, 17, 33, 95};
-  const int restore = max_threads();
   uint32_t seed = 5000;
-  for (int threads : {1, 2}) {
-    set_max_threads(threads);
-    for (SimdLevel level : supported_levels()) {
-      ScopedSimdLevel scoped(level);
-      INFO("threads=" << threads);
-      for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
-      for (int64_t m : ms)
-        for (int64_t k : ks)
-          for (int64_t n : ns) {
-            const bool trans_a = (m + k) % 2 == 0;
-            const float beta = n % 2 == 0 ? 0.0f : 1.0f;
-            const float alpha = k % 3 == 0 ? 1.0f : 0.75f;
-            check_against_ref(GemmCase{m, n, k, trans_a, false, alpha, beta, 0, 0, n % 3}, blocked, seed++);
-          }
-    }
-  }
-  set_max_threads(restore);
+  on_each_thread_count_and_level([&] {
+    for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
+    for (int64_t m : ms)
+      for (int64_t k : ks)
+        for (int64_t n : ns) {
+          const bool trans_a = (m + k) % 2 == 0;
+          const float beta = n % 2 == 0 ? 0.0f : 1.0f;
+          const float alpha = k % 3 == 0 ? 1.0f : 0.75f;
+          check_against_ref(GemmCase{m, n, k, trans_a, false, alpha, beta, 0, 0, n % 3}, blocked, seed++);
+        }
+  });
 }
 
 TEST_CASE("gemm with a bias adds bias[i] to row i exactly once, on every path, backend, SIMD level and thread count",
@@ -273,22 +266,16 @@ TEST_CASE("gemm with a bias adds bias[i] to row i exactly once, on every path, b
       {341, 2077, 263, false, false, 1.0f, 0.5f, 0, 0, 0, true}, {200, 20, 301, true, true, 2.0f, 0.0f, 1, 2, 3, true},
       {64, 4099, 64, false, false, 1.0f, 0.0f, 0, 0, 0, true},  {9, 18, 0, false, false, 1.0f, 0.5f, 0, 0, 3, true},
   };
-  const int restore = max_threads();
   const GemmBackend saved = gemm_backend();
   uint32_t seed = 7000;
   for (GemmBackend backend : {GemmBackend::Blocked, GemmBackend::Blas}) {
     set_gemm_backend(backend);
-    for (int threads : {1, 2}) {
-      set_max_threads(threads);
-      for (SimdLevel level : supported_levels()) {
-        ScopedSimdLevel scoped(level);
-        INFO("backend " << gemm_backend_name() << " threads=" << threads);
-        for (const GemmCase& t : cases) check_against_ref(t, dispatched, seed++);
-      }
-    }
+    INFO("backend " << gemm_backend_name());
+    on_each_thread_count_and_level([&] {
+      for (const GemmCase& t : cases) check_against_ref(t, dispatched, seed++);
+    });
   }
   set_gemm_backend(saved);
-  set_max_threads(restore);
 }
 
 TEST_CASE("gemm dispatcher gives reference results with each backend", "[gemm]") {
