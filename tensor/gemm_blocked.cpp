@@ -421,7 +421,7 @@ constexpr int64_t kSplitRowsMaxK = 48;
 // 174-177; 4b to 4e (N = 1024, K = 508..528) within 3% either way.
 void gemm_k_split(const GemmArgs& g, const MicroKernel& kern, int64_t parts) {
   const int64_t size = g.m * g.n;
-  thread_local ScratchBuffer partial_c_buffer;  // on the calling thread
+  thread_local ScratchBuffer partial_c_buffer;                // on the calling thread
   float* partial = partial_c_buffer.get((parts - 1) * size);  // slice q >= 1 at partial + (q - 1) * size
   parallel_for(parts, [&](int64_t begin, int64_t end) {
     for (int64_t q = begin; q < end; ++q) {
