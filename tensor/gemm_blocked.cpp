@@ -136,11 +136,12 @@ constexpr int kSmallAPanels = 8;
 
 // Row tiles of near-equal height over m rows (M = 16 as 8 + 8, not 12 + 4: a
 // 4-row tile has too few accumulators to keep the FMA units busy); tile t
-// starts at row(t), ends at row(t + 1), and has its own mr-row A panel.
+// starts at row(t), has height(t) rows, and has its own mr-row A panel.
 struct RowTiles {
   int64_t count, base, extra;
   RowTiles(int64_t m, int mr) : count(ceil_div(m, mr)), base(m / count), extra(m % count) {}
   int64_t row(int64_t t) const { return t * base + min64(t, extra); }
+  int height(int64_t t) const { return static_cast<int>(row(t + 1) - row(t)); }
 };
 
 // C(i_begin : i_end, j_begin : j_end) when all of op(A)'s rows in the range
@@ -166,23 +167,21 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   const int64_t kc_max = min64(kern.kc, g.k);
   // K block pc of A lives at a_pack + pc * m_padded (blocks before it hold pc columns each).
   float* a_pack = a_pack_buffer.get(m_padded * g.k);
-  const RowTiles row_tiles(m, mr);
-  const int64_t tiles = row_tiles.count;
-  auto tile_row = [&](int64_t t) { return row_tiles.row(t); };
+  const RowTiles tiles(m, mr);
   // With one or two row tiles, one micro-panel per block: packed straight
   // into L1 (kc x nr, 32 KiB at most) just before its two kernels read it,
   // instead of 8 (up to 256 KiB, written to and read back from L2). Packing
   // was ~40% of the time of a 16-row GEMM. 1 thread, min of 150: 16 x 4096 x
   // 192 91 -> 94 GFLOP/s, 16 x 1024 x 480 87 -> 94, 24 x 1024 x 512 105 ->
   // 110; with more tiles 8 panels stay ahead (64 x 16384 x 64: 120 vs 110).
-  const int64_t nc_max = int64_t{nr} * (tiles <= 2 ? 1 : kSmallAPanels);
+  const int64_t nc_max = int64_t{nr} * (tiles.count <= 2 ? 1 : kSmallAPanels);
   float* b_pack = b_pack_buffer.get(kc_max * nc_max);
   for (int64_t pc = 0; pc < g.k; pc += kc_max) {
     const int64_t kc = min64(kc_max, g.k - pc);
-    for (int64_t t = 0; t < tiles; ++t)
-      pack_a(g, i_begin + tile_row(t), tile_row(t + 1) - tile_row(t), pc, kc, mr, a_pack + pc * m_padded + t * mr * kc);
+    for (int64_t t = 0; t < tiles.count; ++t)
+      pack_a(g, i_begin + tiles.row(t), tiles.height(t), pc, kc, mr, a_pack + pc * m_padded + t * mr * kc);
   }
-  const int64_t calls = ceil_div(nc_max, nr) * tiles;  // kernel calls per block (fewer in the last)
+  const int64_t calls = ceil_div(nc_max, nr) * tiles.count;  // kernel calls per block (fewer in the last)
   for (int64_t jc = j_begin; jc < j_end; jc += nc_max) {
     const int64_t nc = min64(nc_max, j_end - jc);
     for (int64_t pc = 0; pc < g.k; pc += kc_max) {
@@ -205,11 +204,11 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
       for (int64_t jr = 0; jr < nc; jr += nr) {
         const int n_valid = static_cast<int>(min64(nr, nc - jr));
         const int vectors = (n_valid + kern.vector_width - 1) / kern.vector_width;
-        for (int64_t t = 0; t < tiles; ++t) {
-          const int m_valid = static_cast<int>(tile_row(t + 1) - tile_row(t));
+        for (int64_t t = 0; t < tiles.count; ++t) {
+          const int m_valid = tiles.height(t);
           const float* a = a_block + t * mr * kc;
-          float* c = g.c + (i_begin + tile_row(t)) * g.ldc + jc + jr;
-          const float* bias = pc == 0 && g.bias ? g.bias + i_begin + tile_row(t) : nullptr;
+          float* c = g.c + (i_begin + tiles.row(t)) * g.ldc + jc + jr;
+          const float* bias = pc == 0 && g.bias ? g.bias + i_begin + tiles.row(t) : nullptr;
           if (done < total) {
             pf.row = g.b + (next_p + done / pf.lines) * g.ldb + next_j;
             pf.line = done % pf.lines;
@@ -296,7 +295,7 @@ void gemm_k_strips_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_b
   // Tile t's A panel (all K, mr rows) at a_pack + t * mr * k.
   float* a_pack = a_pack_buffer.get(tiles.count * mr * g.k);
   for (int64_t t = 0; t < tiles.count; ++t)
-    pack_a(g, i_begin + tiles.row(t), tiles.row(t + 1) - tiles.row(t), 0, g.k, mr, a_pack + t * mr * g.k);
+    pack_a(g, i_begin + tiles.row(t), tiles.height(t), 0, g.k, mr, a_pack + t * mr * g.k);
   const int64_t kb_max = ceil_div(g.k, ceil_div(g.k, kStripMaxRows));  // strips of near-equal depth
   const int64_t chunk = ceil_div(kStripChunkFloats / (i_end - i_begin), nr) * nr;
   // A last panel whose columns are not whole vectors is packed (the in-place
@@ -314,7 +313,7 @@ void gemm_k_strips_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_b
         const bool in_place = n_valid % width == 0;
         if (!in_place) pack_b(g, jc + jr, n_valid, pc, kb, nr, b_pack);
         for (int64_t t = 0; t < tiles.count; ++t) {
-          const int m_valid = static_cast<int>(tiles.row(t + 1) - tiles.row(t));
+          const int m_valid = tiles.height(t);
           const float* a = a_pack + t * mr * g.k + pc * mr;
           float* c = g.c + (i_begin + tiles.row(t)) * g.ldc + jc + jr;
           const float* bias = pc == 0 && g.bias ? g.bias + i_begin + tiles.row(t) : nullptr;
