@@ -44,14 +44,14 @@ summary = []
 # when a user asks for one's pre-ReLU blob. Their own rows are kept for scale.
 def stacked_in_engine(layer):
     return layer.startswith("inception_") and layer.split("/")[1] in ("1x1", "3x3_reduce", "5x5_reduce")
+medians = lambda f: [b for b in json.load(open(f))["benchmarks"] if b.get("aggregate_name") == "median"]
+order = {}  # layer -> its place in the network
+for line in open("%s/order.txt" % tmp):
+    order.setdefault("/".join(line.strip().split("/")[1:-3]), len(order))
 for t in threads:
-    medians = lambda f: [b for b in json.load(open(f))["benchmarks"] if b.get("aggregate_name") == "median"]
     peaks = {b["run_name"].split("/")[1]: b["GFLOP/s"] for b in medians("%s/peak%s.json" % (tmp, t)) if "GFLOP/s" in b}
     level = next(l for l in ("avx512", "avx2", "scalar") if l in peaks)
     peak = peaks[level]
-    order = {}
-    for line in open("%s/order.txt" % tmp):
-        order.setdefault("/".join(line.strip().split("/")[1:-3]), len(order))
     rows, below, below_run = {}, [], []
     for b in medians("%s/conv%s.json" % (tmp, t)):
         kind, layer = b["run_name"].split("/")[0], "/".join(b["run_name"].split("/")[1:-3])
