@@ -132,7 +132,12 @@ void pack_b(const GemmArgs& g, int64_t j0, int64_t nc, int64_t p0, int64_t kc, i
   }
 }
 
+// gemm_small_a_range: B micro-panels packed at a time; most row tiles for
+// which the first tile's kernel packs B as it reads it (one micro-panel at a
+// time); and how many blocks ahead those single-panel blocks prefetch.
 constexpr int kSmallAPanels = 8;
+constexpr int64_t kFusedPackMaxTiles = 4;
+constexpr int64_t kFusedPrefetchAhead = 2;
 
 // Row tiles of near-equal height over m rows (M = 16 as 8 + 8, not 12 + 4: a
 // 4-row tile has too few accumulators to keep the FMA units busy); tile t
@@ -146,19 +151,36 @@ struct RowTiles {
 
 // C(i_begin : i_end, j_begin : j_end) when all of op(A)'s rows in the range
 // fit in one packed A block (see small_a): GoogLeNet's narrow
-// convolutions (M = 24..64 output channels, or K = 24..64 when backward to the
-// input). A is packed once, every K block side by side, and B is packed
-// kSmallAPanels nr-column micro-panels at a time, just before the row tiles
-// use them: the packed piece (kc x 8nr, 256 KiB at most) stays in L2,
-// instead of a kc x nc block (up to 2 MiB) written out to L2/L3 and read
-// back, which cost as much as the arithmetic when each B column meets only
-// 24-64 rows of A (forward 5x5_reduce, M = 24: 0.267 -> 0.233 ms).
-// With so few rows, reading B from memory is most of the time, and packing a
-// block waits for every line: so while one block's kernels run they
-// prefetch the next block's lines into L2 (PrefetchWalk, one line per K
-// step, spread over the block's kernel calls). 1 thread, min of 20, M x N x K
-// = 16 x 4096 x 192: 75 -> 86 GFLOP/s; 24 x 1024 x 512: 98 -> 111;
-// 32 x 4096 x 192: 105 -> 118-128; 64 x 4096 x 192: 121 -> 130.
+// convolutions (M = 16..64 output channels, or K = 16..64 when backward to the
+// input). A is packed once, every K block side by side, and B is walked in
+// blocks of a few micro-panels, K block by K block. With so few rows, reading
+// B is most of the time: each float of B meets only M rows of A.
+//
+// With at most kFusedPackMaxTiles row tiles and B not transposed, a block is
+// one micro-panel and is not packed beforehand: the first row tile's kernel
+// reads it where it lies and stores the packed copy the other tiles then
+// read from L1. A separate packing loop does little but wait for B's lines
+// (one 128-byte piece from each of K rows, a page or more apart): it was a
+// third of the time of a 16 x 1024 x 192 GEMM with B in L2. Inside the
+// kernel those loads overlap its FMAs. bench_conv forward at 512 input,
+// medians of 3 interleaved runs, GFLOP/s, 1 thread: 3a/5x5_reduce (16 x 4096
+// x 192) 86 -> 107, 3a/pool_proj (32 x 4096 x 192) 113 -> 133, 3b/5x5_reduce
+// 114 -> 125; 2 threads: 187 -> 234, 227 -> 274, 219 -> 256; AVX2 kernels,
+// 1 thread, 3a/5x5_reduce 56 -> 63. Up to 6 tiles, the pool_proj of 4a to 4d
+// (64 x 1024 x 480..528) were 4-5% slower on 1 thread. Otherwise (more
+// tiles, or B transposed) kSmallAPanels micro-panels are packed
+// at a time, just before the row tiles use them: the packed piece (kc x 8nr,
+// 256 KiB at most) stays in L2, instead of a kc x nc block (up to 2 MiB)
+// written out to L2/L3 and read back (forward 5x5_reduce, M = 24: 0.267 ->
+// 0.233 ms).
+//
+// The hardware prefetcher does not follow K streams a page apart, so while a
+// block's kernels run they prefetch into L2 the lines of a block further on
+// (PrefetchWalk, one line per K step, spread over the block's kernel calls):
+// the next one with kSmallAPanels panels, kFusedPrefetchAhead blocks ahead
+// with one: a single panel's kernels are too short to hide the wait for its
+// lines from L3. 3a/5x5_reduce, prefetching 1, 2, 4 or 8 blocks ahead: 1
+// thread 92, 102-108, 105-106, 104 GFLOP/s; 2 threads 2 ahead 242, 4 205-217.
 void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_begin, int64_t i_end, int64_t j_begin,
                         int64_t j_end) {
   const int mr = kern.mr, nr = kern.nr;
@@ -168,13 +190,13 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
   // K block pc of A lives at a_pack + pc * m_padded (blocks before it hold pc columns each).
   float* a_pack = a_pack_buffer.get(m_padded * g.k);
   const RowTiles tiles(m, mr);
-  // With one or two row tiles, one micro-panel per block: packed straight
-  // into L1 (kc x nr, 32 KiB at most) just before its two kernels read it,
-  // instead of 8 (up to 256 KiB, written to and read back from L2). Packing
-  // was ~40% of the time of a 16-row GEMM. 1 thread, min of 150: 16 x 4096 x
-  // 192 91 -> 94 GFLOP/s, 16 x 1024 x 480 87 -> 94, 24 x 1024 x 512 105 ->
-  // 110; with more tiles 8 panels stay ahead (64 x 16384 x 64: 120 vs 110).
-  const int64_t nc_max = int64_t{nr} * (tiles.count <= 2 ? 1 : kSmallAPanels);
+  const bool fused = !g.trans_b && tiles.count <= kFusedPackMaxTiles;
+  // Transposed B with one or two row tiles: one micro-panel per block too,
+  // packed straight into L1 (kc x nr, 32 KiB at most) just before its two
+  // kernels read it. 1 thread, min of 150: 16 x 4096 x 192 91 -> 94 GFLOP/s
+  // (before the fused packing), 24 x 1024 x 512 105 -> 110.
+  const int64_t nc_max = int64_t{nr} * (fused || tiles.count <= 2 ? 1 : kSmallAPanels);
+  const int64_t ahead = fused ? kFusedPrefetchAhead : 1;  // blocks from the one running to the one prefetched
   float* b_pack = b_pack_buffer.get(kc_max * nc_max);
   for (int64_t pc = 0; pc < g.k; pc += kc_max) {
     const int64_t kc = min64(kc_max, g.k - pc);
@@ -187,11 +209,21 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
     for (int64_t pc = 0; pc < g.k; pc += kc_max) {
       const int64_t kc = min64(kc_max, g.k - pc);
       const float beta = pc == 0 ? g.beta : 1.0f;
-      pack_b(g, jc, nc, pc, kc, nr, b_pack);
+      // The in-place kernels read whole vectors: a last panel of fewer
+      // columns is packed first instead (it would read past B's last row).
+      const bool in_place = fused && nc % kern.vector_width == 0;
+      if (!in_place) pack_b(g, jc, nc, pc, kc, nr, b_pack);
       const float* a_block = a_pack + pc * m_padded;
-      // The block packed next: (pc + kc, jc) or (0, jc + nc); its lines are
-      // prefetched into L2 while this block's kernels run (see PrefetchWalk).
-      const int64_t next_p = pc + kc < g.k ? pc + kc : 0, next_j = pc + kc < g.k ? jc : jc + nc;
+      // The block prefetched: `ahead` blocks on in loop order, (pc, jc) then
+      // (pc + kc_max, jc) ... (0, jc + nc_max).
+      int64_t next_p = pc, next_j = jc;
+      for (int64_t s = 0; s < ahead; ++s) {
+        next_p += kc_max;
+        if (next_p >= g.k) {
+          next_p = 0;
+          next_j += nc_max;
+        }
+      }
       const bool walk = !g.trans_b && next_j < j_end;
       gemm_detail::PrefetchWalk pf{};
       int64_t total = 0, per_call = 0, done = 0;
@@ -209,16 +241,21 @@ void gemm_small_a_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
           const float* a = a_block + t * mr * kc;
           float* c = g.c + (i_begin + tiles.row(t)) * g.ldc + jc + jr;
           const float* bias = pc == 0 && g.bias ? g.bias + i_begin + tiles.row(t) : nullptr;
+          pf.count = 0;
           if (done < total) {
             pf.row = g.b + (next_p + done / pf.lines) * g.ldb + next_j;
             pf.line = done % pf.lines;
             pf.count = min64(min64(per_call, total - done), kc);
             done += pf.count;
+          }
+          if (in_place && t == 0)  // in_place: one panel, jr == 0
+            kern.by_tile_b_pack[m_valid][vectors](kc, a, g.b + pc * g.ldb + jc, g.ldb, b_pack, c, g.ldc, g.alpha, beta,
+                                                  bias, m_valid, n_valid, pf);
+          else if (pf.count > 0)
             kern.by_tile_prefetch[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, bias, m_valid,
                                                     n_valid, pf);
-          } else {
+          else
             kern.by_tile[m_valid][vectors](kc, a, b_pack + jr * kc, c, g.ldc, g.alpha, beta, bias, m_valid, n_valid);
-          }
         }
       }
     }

@@ -45,6 +45,12 @@ using MicroKernelPrefetchFn = void (*)(int64_t kc, const float* a, const float* 
 // the n valid columns are rounded up to a multiple of the vector width.
 using MicroKernelBInPlaceFn = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
                                        float alpha, float beta, const float* bias, int m, int n);
+// As MicroKernelBInPlaceFn, also copying each row of B it reads into
+// b_packed as a full-width packed micro-panel (kc x NR, layout above) for
+// the next row tiles to read, and walking `pf` as MicroKernelPrefetchFn.
+using MicroKernelBPackFn = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* b_packed, float* c,
+                                    int64_t ldc, float alpha, float beta, const float* bias, int m, int n,
+                                    const PrefetchWalk& pf);
 
 constexpr int kMaxMicroRows = 16;
 constexpr int kMaxMicroVectors = 4;
@@ -54,6 +60,7 @@ struct MicroKernel {
   MicroKernelFn by_tile[kMaxMicroRows + 1][kMaxMicroVectors + 1];
   MicroKernelPrefetchFn by_tile_prefetch[kMaxMicroRows + 1][kMaxMicroVectors + 1];
   MicroKernelBInPlaceFn by_tile_b_in_place[kMaxMicroRows + 1][kMaxMicroVectors + 1];
+  MicroKernelBPackFn by_tile_b_pack[kMaxMicroRows + 1][kMaxMicroVectors + 1];
   int mr, nr;        // full register tile
   int vector_width;  // floats per SIMD vector
 
@@ -72,14 +79,16 @@ const MicroKernel& micro_kernel_neon();
 // S: one of the simd:: structs; tile MR x (NV * S::width); A_STRIDE,
 // B_STRIDE: rows / columns of the packed micro-panels (>= the tile: the edge
 // kernels read full-size panels); B_STRIDE 0: B unpacked, rows ldb apart.
-// PF: also walk the PrefetchWalk (null when !PF). Always inlined: otherwise
+// PF: also walk the PrefetchWalk (null when !PF). PACK_NR > 0: also store
+// each row of B read into b_packed, PACK_NR floats apart. Always inlined: otherwise
 // GCC makes micro_kernel a jump to a shared out-of-line copy, and the
 // kernels Winograd and the Goto loops call would no longer be the exact
 // code they were tuned as.
-template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE, bool PF>
+template <class S, int MR, int NV, int A_STRIDE, int B_STRIDE, bool PF, int PACK_NR = 0>
 __attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const float* a, const float* b, int64_t ldb,
                                                              float* c, int64_t ldc, float alpha, float beta,
-                                                             const float* bias, int m, int n, const PrefetchWalk* pf) {
+                                                             const float* bias, int m, int n, const PrefetchWalk* pf,
+                                                             float* b_packed = nullptr) {
   using V = typename S::V;
   constexpr int W = S::width;
   constexpr int NR = NV * W;
@@ -96,6 +105,10 @@ __attribute__((always_inline)) inline void micro_kernel_body(int64_t kc, const f
     V bv[NV];
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * W);
+    if constexpr (PACK_NR > 0) {
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) S::store(b_packed + p * PACK_NR + v * W, bv[v]);
+    }
     if constexpr (PF) {
       if (p < pf_steps) {
         __builtin_prefetch(pf_row + pf_line * 16, 0, 2);  // to L2 (prefetcht1 on x86)
@@ -182,12 +195,21 @@ void micro_kernel_b_in_place(int64_t kc, const float* a, const float* b, int64_t
   micro_kernel_body<S, MR, NV, A_STRIDE, 0, false>(kc, a, b, ldb, c, ldc, alpha, beta, bias, m, n, nullptr);
 }
 
+template <class S, int MR, int NV, int A_STRIDE, int PACK_NR>
+void micro_kernel_b_pack(int64_t kc, const float* a, const float* b, int64_t ldb, float* b_packed, float* c,
+                         int64_t ldc, float alpha, float beta, const float* bias, int m, int n,
+                         const PrefetchWalk& pf) {
+  micro_kernel_body<S, MR, NV, A_STRIDE, 0, true, PACK_NR>(kc, a, b, ldb, c, ldc, alpha, beta, bias, m, n, &pf,
+                                                           b_packed);
+}
+
 // Fills row R of the table: kernels R x 1 .. R x NV vectors.
 template <class S, int MR, int NV, int R, int... V>
 void fill_tile_row(MicroKernel& k, std::integer_sequence<int, V...>) {
   ((k.by_tile[R][V + 1] = &micro_kernel<S, R, V + 1, MR, NV * S::width>), ...);
   ((k.by_tile_prefetch[R][V + 1] = &micro_kernel_prefetch<S, R, V + 1, MR, NV * S::width>), ...);
   ((k.by_tile_b_in_place[R][V + 1] = &micro_kernel_b_in_place<S, R, V + 1, MR>), ...);
+  ((k.by_tile_b_pack[R][V + 1] = &micro_kernel_b_pack<S, R, V + 1, MR, NV * S::width>), ...);
 }
 
 template <class S, int MR, int NV, int... R>

@@ -190,6 +190,35 @@ TEST_CASE("gemm_blocked's small-A path and the blocked path agree with gemm_ref 
   });
 }
 
+TEST_CASE("gemm_blocked's small-A path packing B inside the first row tile's kernel agrees with gemm_ref", "[gemm]") {
+  // With all of op(A) in one packed block, at most 4 row tiles (AVX-512 12
+  // rows: M <= 48; NEON 8: 32; AVX2 6: 24; scalar 4: 16) and B not
+  // transposed, gemm_small_a_range walks B one micro-panel at a time and the
+  // first tile's kernel reads it in place, storing the packed panel the other
+  // tiles read; a last panel that is not whole vectors is packed beforehand.
+  // These shapes cross the tile bound for each kernel, with column tails of
+  // whole and of partial vectors, a single panel, padded rows, alpha, beta and
+  // a bias. K > kc (256) runs there on 2 threads (a column split; on 1 thread
+  // the K-strips path takes it), where the kernels prefetch two blocks ahead
+  // across K blocks and columns.
+  const GemmCase cases[] = {
+      {16, 4096, 192, false, false, 1.0f, 0.0f},
+      {12, 1040, 100, true, false, 0.5f, 1.0f, 2, 3, 1, true},
+      {48, 48, 192, false, false, 1.0f, 0.5f, 0, 5, 0, true},
+      {49, 530, 64, false, false, -1.0f, 0.0f},
+      {24, 4099, 150, false, false, 1.0f, 1.0f, 1, 0, 3},
+      {25, 16, 256, true, false, 2.0f, 0.0f, 0, 0, 0, true},
+      {32, 1000, 600, false, false, 1.0f, 0.5f, 0, 2, 1, true},
+      {33, 333, 300, true, false, 1.0f, 0.0f},
+      {17, 97, 40, false, false, 0.75f, 1.0f, 0, 1, 2, true},
+      {3, 5000, 7, false, false, 1.0f, 0.0f},
+  };
+  uint32_t seed = 6000;
+  on_each_thread_count_and_level([&] {
+    for (const GemmCase& t : cases) check_against_ref(t, blocked, seed++);
+  });
+}
+
 TEST_CASE("gemm_blocked's K-strips path (few rows, deep K, B read in place) agrees with gemm_ref around its bounds",
           "[gemm]") {
   // With at most 4 row tiles (AVX-512 12 rows: M <= 48; NEON 8: 32; AVX2 6:
