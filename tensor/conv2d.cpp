@@ -50,9 +50,11 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Fewest output pixels in a band that one thread runs alone (plan_bands).
 constexpr int64_t kMinThreadedBandPixels = 512;
-// Most output channels (the GEMM's K) for which a pointwise backward leaves
-// threading to the GEMM: its K limit for splitting rows (gemm_blocked.cpp).
-constexpr int64_t kGemmRowSplitMaxCout = 48;
+// Most output channels for which a pointwise convolution leaves threading to
+// its one GEMM rather than to bands: backward, the GEMM's K limit for
+// splitting rows; forward, its M is then at most 4 row tiles, which the GEMM
+// splits along K when K is deep (gemm_blocked.cpp).
+constexpr int64_t kGemmThreadsMaxCout = 48;
 
 // How the output rows of one image are cut into bands, and who runs them.
 //  - threaded: each thread takes whole bands (its own column buffer, im2col
@@ -135,7 +137,14 @@ void conv2d_forward_gemm(const Conv2dParams& p, const float* in, const float* w,
   const int64_t hw_in = p.h_in * p.w_in, hw_out = ho * wo;
   const int64_t k = p.c_in * p.kh * p.kw;
   const bool pointwise = is_pointwise(p);
-  const BandPlan plan = plan_bands(p, 1);
+  // Pointwise with few output channels, one GEMM threaded by itself beats
+  // bands: bands give each thread half of every row of X, the GEMM splits a
+  // deep K so each thread streams whole rows of its half of X. 2 threads, 512
+  // input, one run of medians of 5, GFLOP/s: 5x5_reduce of 4a (480 -> 16 at
+  // 32x32) 195 -> 224, 4b 217 -> 248, 4c 205 -> 242, 4e 187 -> 218; with K =
+  // 192 (3a, 64x64) the GEMM splits columns as the bands did: 248 -> 238.
+  const bool gemm_threads = pointwise && p.c_out <= kGemmThreadsMaxCout;
+  const BandPlan plan = gemm_threads ? BandPlan{ho, 1, false} : plan_bands(p, 1);
   for (int64_t n = 0; n < p.n; ++n) {
     const float* x = in + n * p.c_in * hw_in;
     float* y = out + n * p.c_out * hw_out;
@@ -186,7 +195,7 @@ void conv2d_backward_input_gemm(const Conv2dParams& p, const float* grad_out, co
   // Pointwise with few output channels, the GEMM's own row split of dX beats
   // bands (gemm_blocked.cpp's small-K path: long runs of each dX row per
   // thread). 2 threads, 480 -> 16 at 32x32: 115 -> 185 GFLOP/s.
-  const bool gemm_threads = pointwise && p.c_out <= kGemmRowSplitMaxCout;
+  const bool gemm_threads = pointwise && p.c_out <= kGemmThreadsMaxCout;
   const BandPlan plan = gemm_threads ? BandPlan{ho, 1, false} : plan_bands(p, phases);
   for (int64_t n = 0; n < p.n; ++n) {
     const float* dy = grad_out + n * p.c_out * hw_out;

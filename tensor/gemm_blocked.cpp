@@ -445,7 +445,8 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
 constexpr int64_t kSplitRowsMaxK = 48;
 
 // C = the GEMM over K split into `parts` slices, one per thread, each by
-// gemm_k_strips_range over all of C: slice 0 into C itself (with the
+// gemm_blocked_range over all of C (the K-strips path, or for a slice of
+// one K block gemm_small_a_range): slice 0 into C itself (with the
 // caller's beta and bias), the others into partial products that are then
 // added into C. For k_strips_suit GEMMs whose C is small (M x N <=
 // kStripChunkFloats): split by columns, each thread would read half-rows of B,
@@ -453,8 +454,12 @@ constexpr int64_t kSplitRowsMaxK = 48;
 // thread streams whole rows of its half of B and packs only its half of A.
 // 2 threads, bench_conv forward at 512 input, two runs of medians of 5
 // interleaved, GFLOP/s: 5a/5x5_reduce (32 x 256 x 832) 155-163 -> 214-217,
-// 5b (48 x 256 x 832) 175-183 -> 223-229, 4a (16 x 1024 x 480) 158-163 ->
-// 174-177; 4b to 4e (N = 1024, K = 508..528) within 3% either way.
+// 5b (48 x 256 x 832) 175-183 -> 223-229. (4a to 4e, 32x32 maps, reach it
+// since their convolution leaves threading to the GEMM: conv2d.cpp.) Slices
+// of one K block on gemm_small_a_range rather than the strips, two runs of
+// medians of 5, 4b and 4c (K = 508, 512): 226 -> 237-244 at 512 input,
+// 148 -> 165-166 at 224 (N = 196); 4a (K = 480): 200 -> 208 at 512, 138 ->
+// 131 at 224.
 void gemm_k_split(const GemmArgs& g, const MicroKernel& kern, int64_t parts) {
   const int64_t size = g.m * g.n;
   thread_local ScratchBuffer partial_c_buffer;                // on the calling thread
@@ -472,7 +477,7 @@ void gemm_k_split(const GemmArgs& g, const MicroKernel& kern, int64_t parts) {
         slice.beta = 0.0f;
         slice.bias = nullptr;
       }
-      gemm_k_strips_range(slice, kern, 0, g.m, 0, g.n);
+      gemm_blocked_range(slice, kern, 0, g.m, 0, g.n);
     }
   });
   for (int64_t q = 1; q < parts; ++q)

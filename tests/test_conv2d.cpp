@@ -149,6 +149,10 @@ TEST_CASE("conv2d fast paths match the references when the image is split into r
       {"5x5 dilation 2 stride 1x2 pads 4,3,2,1", make(1, 8, 60, 50, 5, 5, 5, 1, 2, 2, 2, 4, 3, 2, 1), false},
       {"9x1 pad 4 (tall kernel) 16->16 12x80", make(1, 16, 12, 80, 16, 9, 1, 1, 1, 1, 1, 4, 0, 4, 0), true},
       {"pointwise 32->24 40x40", make(1, 32, 40, 40, 24, 1, 1), true},
+      // Pointwise with over 48 output channels runs in bands; with fewer, as
+      // one GEMM that threads itself (splitting K here: 480 deep).
+      {"pointwise 32->50 40x40", make(1, 32, 40, 40, 50, 1, 1), true},
+      {"pointwise 480->16 32x32", make(1, 480, 32, 32, 16, 1, 1), true},
   };
   REQUIRE(16 * 9 * 203 * 190 > 8 * (int64_t{1} << 18));
   uint32_t seed = 700;
