@@ -445,21 +445,21 @@ void gemm_blocked_range(const GemmArgs& g, const MicroKernel& kern, int64_t i_be
 constexpr int64_t kSplitRowsMaxK = 48;
 
 // C = the GEMM over K split into `parts` slices, one per thread, each by
-// gemm_blocked_range over all of C (the K-strips path, or for a slice of
-// one K block gemm_small_a_range): slice 0 into C itself (with the
+// gemm_small_a_range over all of C: slice 0 into C itself (with the
 // caller's beta and bias), the others into partial products that are then
 // added into C. For k_strips_suit GEMMs whose C is small (M x N <=
 // kStripChunkFloats): split by columns, each thread would read half-rows of B,
 // which cost the strips their streaming (see k_strips_suit); split by K, each
-// thread streams whole rows of its half of B and packs only its half of A.
+// thread reads whole rows of its slice of B and packs only its slice of A.
 // 2 threads, bench_conv forward at 512 input, two runs of medians of 5
 // interleaved, GFLOP/s: 5a/5x5_reduce (32 x 256 x 832) 155-163 -> 214-217,
 // 5b (48 x 256 x 832) 175-183 -> 223-229. (4a to 4e, 32x32 maps, reach it
-// since their convolution leaves threading to the GEMM: conv2d.cpp.) Slices
-// of one K block on gemm_small_a_range rather than the strips, two runs of
-// medians of 5, 4b and 4c (K = 508, 512): 226 -> 237-244 at 512 input,
-// 148 -> 165-166 at 224 (N = 196); 4a (K = 480): 200 -> 208 at 512, 138 ->
-// 131 at 224.
+// since their convolution leaves threading to the GEMM: conv2d.cpp.) The
+// slices on gemm_small_a_range rather than gemm_k_strips_range (which a
+// whole GEMM on one thread still takes), medians of 5: 4b and 4c (K = 508,
+// 512) 226 -> 237-244 at 512 input, 148 -> 165-166 at 224 (N = 196), 4a
+// (K = 480) 200 -> 208 at 512 but 138 -> 131 at 224; slices over one K block,
+// 4e (K = 528) 214 -> 230, 5a 196 -> 214, 5b 207 -> 227.
 void gemm_k_split(const GemmArgs& g, const MicroKernel& kern, int64_t parts) {
   const int64_t size = g.m * g.n;
   thread_local ScratchBuffer partial_c_buffer;                // on the calling thread
@@ -477,7 +477,7 @@ void gemm_k_split(const GemmArgs& g, const MicroKernel& kern, int64_t parts) {
         slice.beta = 0.0f;
         slice.bias = nullptr;
       }
-      gemm_blocked_range(slice, kern, 0, g.m, 0, g.n);
+      gemm_small_a_range(slice, kern, 0, g.m, 0, g.n);
     }
   });
   for (int64_t q = 1; q < parts; ++q)

@@ -229,7 +229,8 @@ TEST_CASE("gemm_blocked's K-strips path (few rows, deep K, B read in place) agre
   // that are not whole vectors (packed instead), rows of B, A and C padded,
   // alpha, beta and a bias; on 2 threads, the narrow ones stay one range,
   // and those with M x N <= 2^17 and K >= 128 split K between the threads
-  // (gemm_k_split: slice 0 into C with beta and the bias, the other added).
+  // (gemm_k_split: each slice on the small-A path, slice 0 into C with beta
+  // and the bias, the other added).
   const GemmCase cases[] = {
       {16, 1024, 480, true, false, 0.5f, 1.0f, 3, 0, 4, true},
       {32, 256, 833, false, false, -1.0f, 0.5f, 0, 2, 1, true},
