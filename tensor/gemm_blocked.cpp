@@ -448,10 +448,12 @@ constexpr int64_t kSplitRowsMaxK = 48;
 // gemm_small_a_range over all of C: slice 0 into C itself (with the
 // caller's beta and bias), the others into partial products that are then
 // added into C. For k_strips_suit GEMMs whose C is small (M x N <=
-// kStripChunkFloats): split by columns, each thread would read half-rows of B,
-// which cost the strips their streaming (see k_strips_suit); split by K, each
-// thread reads whole rows of its slice of B and packs only its slice of A.
-// 2 threads, bench_conv forward at 512 input, two runs of medians of 5
+// kStripChunkFloats): split by K, each thread reads whole rows of its slice
+// of B and packs only its slice of A. Measured when the slices ran the
+// strips, against a column split (each thread reading half-rows of B, which
+// cost the strips their streaming; see k_strips_suit); the column split on
+// the fused-pack path has not been measured against it since. 2 threads,
+// bench_conv forward at 512 input, two runs of medians of 5
 // interleaved, GFLOP/s: 5a/5x5_reduce (32 x 256 x 832) 155-163 -> 214-217,
 // 5b (48 x 256 x 832) 175-183 -> 223-229. (4a to 4e, 32x32 maps, reach it
 // since their convolution leaves threading to the GEMM: conv2d.cpp.) The
